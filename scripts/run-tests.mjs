@@ -1,0 +1,40 @@
+// Runs every compiled *.spec.js with Node's built-in test runner. Tests run on
+// the same ESM output that production runs, so nothing is transformed twice.
+// Usage: node scripts/run-tests.mjs [path-filter...]
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const roots = ['libs', 'apps', 'extensions', 'bench'];
+const filters = process.argv.slice(2);
+const files = [];
+
+function walk(dir) {
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (entry === 'node_modules') continue;
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) walk(path);
+    else if (entry.endsWith('.spec.js') && path.includes('/dist/')) files.push(path);
+  }
+}
+for (const root of roots) walk(root);
+const selected = files.filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
+if (selected.length === 0) {
+  console.error('no compiled spec files found; run `npm run build` first');
+  process.exit(1);
+}
+const result = spawnSync(
+  process.execPath,
+  ['--test', '--test-concurrency=2', '--test-timeout=120000', '--enable-source-maps', ...selected],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'test', MORTISE_LOG_LEVEL: process.env.MORTISE_LOG_LEVEL ?? 'silent' },
+  },
+);
+process.exit(result.status ?? 1);
