@@ -5,3 +5,4 @@ export * from './object-name.js';
 export * from './kind-definition.js';
 export * from './kind-registry.js';
 export * from './group-registry.js';
+export * from './request-context.js';

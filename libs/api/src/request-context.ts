@@ -1,0 +1,96 @@
+/**
+ * Types shared by the request pipeline's stages. They live here, not in the
+ * libs that implement the stages, so identity, authorization, the gateway and
+ * the runtime depend on the contract rather than on each other.
+ */
+
+export interface UserInfo {
+  /** Login name; the `sub` of kernel tokens. */
+  username: string;
+  uid: string;
+  groups: string[];
+}
+
+export type CredentialType = 'token' | 'apikey' | 'cookie' | 'anonymous';
+
+/** Who is calling, as established by the authentication stage. */
+export interface Caller {
+  user: UserInfo;
+  credential: CredentialType;
+  /** `jti` of the access token, or the API key id; never the secret itself. */
+  credentialId?: string;
+  /** OAuth client the token was issued to (`azp`). */
+  clientId?: string;
+}
+
+export const ANONYMOUS_USERNAME = 'system:anonymous';
+export const ANONYMOUS_GROUP = 'system:unauthenticated';
+export const AUTHENTICATED_GROUP = 'system:authenticated';
+
+export const ANONYMOUS_CALLER: Caller = Object.freeze({
+  user: Object.freeze({ username: ANONYMOUS_USERNAME, uid: '', groups: [ANONYMOUS_GROUP] }),
+  credential: 'anonymous',
+}) as Caller;
+
+/** What the authentication stage sees of a request: no body, no framework types. */
+export interface AuthenticationRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  ip: string;
+}
+
+/**
+ * One credential strategy. Returns undefined when the request carries no
+ * credential of its kind; throws UnauthorizedError when it carries one that
+ * is invalid (expired, revoked, forged).
+ */
+export interface Authenticator {
+  authenticate(request: AuthenticationRequest): Promise<Caller | undefined>;
+}
+
+export type RequestVerb =
+  | 'get'
+  | 'list'
+  | 'watch'
+  | 'create'
+  | 'update'
+  | 'patch'
+  | 'delete'
+  | 'deletecollection'
+  /** Non-resource requests use the lowercased HTTP method. */
+  | 'head'
+  | 'options'
+  | 'post'
+  | 'put';
+
+export type RequestScope = 'global' | 'workspace' | 'namespace';
+
+/** What a request asks to do, resolved from its method and path. */
+export interface RequestInfo {
+  isResourceRequest: boolean;
+  /** Path without the query string. */
+  path: string;
+  verb: RequestVerb;
+  apiGroup: string;
+  apiVersion: string;
+  resource: string;
+  subresource: string;
+  name: string;
+  scope: RequestScope;
+  workspace: string;
+  /** The project (the `namespaces/{ns}` segment). */
+  project: string;
+}
+
+export interface Decision {
+  allowed: boolean;
+  /** Why: which rule allowed, or what was missing. Safe to show the caller. */
+  reason: string;
+  role?: { kind: string; name: string; workspace?: string; project?: string } | null;
+  binding?: { kind: string; name: string; workspace?: string; project?: string } | null;
+}
+
+export interface Authorizer {
+  authorize(caller: Caller, info: RequestInfo): Promise<Decision> | Decision;
+}
