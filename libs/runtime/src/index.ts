@@ -1,1 +1,9 @@
-export {};
+export * from './extension-runtime.js';
+export * from './extension-status.js';
+export * from './extension-manifest.js';
+export * from './extension-loader.js';
+export * from './extension-dispatcher.js';
+export * from './extension-metrics.js';
+export * from './store-resource-client.js';
+export * from './shared-packages.js';
+export * from './devload.routes.js';

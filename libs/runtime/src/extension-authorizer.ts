@@ -1,0 +1,76 @@
+import type { Authorizer, Caller, DispatchContext, RequestInfo, RequestVerb } from '@mortise/api';
+import type { ExtensionAuthorizer, ExtensionCaller, ExtensionScope, ResourceSpec } from '@mortise/sdk';
+
+const RESOURCE_VERBS = new Set<string>([
+  'get',
+  'list',
+  'watch',
+  'create',
+  'update',
+  'patch',
+  'delete',
+  'deletecollection',
+]);
+
+function requestInfoFor(
+  own: { group: string; apiVersion: string },
+  verb: string,
+  spec: ResourceSpec,
+  scope: ExtensionScope,
+): RequestInfo {
+  const { group = own.group, resource: path, name = '' } = typeof spec === 'string' ? { resource: spec } : spec;
+  const [resource = '', subresource = ''] = path.split('/');
+  const workspace = scope.workspace ?? '';
+  const project = scope.project ?? '';
+  const where = project ? `/namespaces/${project}` : workspace ? `/workspaces/${workspace}` : '';
+  return {
+    isResourceRequest: true,
+    path: `/kapis/${group}/${own.apiVersion}${where}/${[resource, name, subresource].filter(Boolean).join('/')}`,
+    verb: (RESOURCE_VERBS.has(verb) ? verb : 'get') as RequestVerb,
+    apiGroup: group,
+    apiVersion: own.apiVersion,
+    resource,
+    subresource,
+    name,
+    scope: project ? 'namespace' : workspace ? 'workspace' : 'global',
+    workspace,
+    project,
+  };
+}
+
+/**
+ * Answers an extension's `can(...)` with the kernel's one authorizer (the
+ * decision point the pipeline uses), so an extension's own checks and the
+ * kernel's agree. Unknown verbs are refused rather than guessed.
+ */
+export class KernelAuthorizerBridge implements ExtensionAuthorizer {
+  private readonly callers = new WeakMap<ExtensionCaller, Caller>();
+
+  constructor(
+    private readonly authorizer: Authorizer,
+    private readonly own: { group: string; apiVersion: string },
+  ) {}
+
+  /** The `ExtensionCaller` of one dispatched request. */
+  callerFor(context: Pick<DispatchContext, 'caller' | 'info'>): ExtensionCaller {
+    const caller: ExtensionCaller = {
+      user: context.caller.user,
+      workspace: context.info.workspace || undefined,
+      project: context.info.project || undefined,
+      can: (verb, resource, scope) => this.can(caller, verb, resource, scope),
+    };
+    this.callers.set(caller, context.caller);
+    return caller;
+  }
+
+  async can(caller: ExtensionCaller, verb: string, resource: ResourceSpec, scope?: ExtensionScope): Promise<boolean> {
+    const kernelCaller = this.callers.get(caller);
+    if (!kernelCaller || !RESOURCE_VERBS.has(verb)) return false;
+    const where = scope ?? {
+      ...(caller.workspace ? { workspace: caller.workspace } : {}),
+      ...(caller.project ? { project: caller.project } : {}),
+    };
+    const decision = await this.authorizer.authorize(kernelCaller, requestInfoFor(this.own, verb, resource, where));
+    return decision.allowed;
+  }
+}
