@@ -25,3 +25,7 @@ export * from './kinds/extensions/install-plan.kind.js';
 export * from './kinds/extensions/gateway.kind.js';
 export * from './kinds/extensions/console.kind.js';
 export * from './kinds/kernel-kinds.js';
+export * from './plain-schema.js';
+export * from './resource-validator.js';
+export * from './structural-schema.js';
+export * from './crd.js';
