@@ -5,7 +5,12 @@ import { checkStructural } from './structural-schema.js';
 import { kernelKinds } from './kinds/kernel-kinds.js';
 import { UserKind } from './kinds/iam/user.kind.js';
 import { GlobalRoleKind } from './kinds/iam/role.kind.js';
-import { toPlainSchema } from './plain-schema.js';
+import { toPlainSchema, type JsonSchema } from './plain-schema.js';
+
+/** The sub-schema at `path` (property names separated by dots). */
+function at(schema: JsonSchema, path: string): JsonSchema {
+  return path.split('.').reduce((node, key) => node[key] as JsonSchema, schema);
+}
 
 describe('checkStructural', () => {
   it('passes every kernel kind', () => {
@@ -55,19 +60,19 @@ describe('toCustomResourceDefinition', () => {
     const [version] = crd.spec.versions;
     assert.equal(version?.name, 'v1');
     assert.deepEqual(version?.subresources, { status: {} });
-    const schema = version!.schema.openAPIV3Schema as any;
-    assert.deepEqual(schema.properties.metadata, { type: 'object' });
-    assert.deepEqual(schema.required, ['spec']);
-    assert.equal('password' in schema.properties.spec.properties, false);
-    assert.equal(schema.properties.spec.properties.email.type, 'string');
+    const schema = version.schema.openAPIV3Schema;
+    assert.deepEqual(at(schema, 'properties.metadata'), { type: 'object' });
+    assert.deepEqual(schema['required'], ['spec']);
+    assert.equal('password' in at(schema, 'properties.spec.properties'), false);
+    assert.equal(at(schema, 'properties.spec.properties.email')['type'], 'string');
     assert.equal(JSON.stringify(schema).includes('$id'), false);
   });
 
   it('keeps RBAC fields top-level and omits the status subresource for roles', () => {
     const crd = toCustomResourceDefinition(GlobalRoleKind);
-    const schema = crd.spec.versions[0]!.schema.openAPIV3Schema as any;
-    assert.equal(crd.spec.versions[0]!.subresources, undefined);
-    assert.equal(schema.properties.rules.items.properties.verbs.type, 'array');
-    assert.deepEqual(schema.properties.rules.items.required, ['verbs']);
+    const schema = crd.spec.versions[0].schema.openAPIV3Schema;
+    assert.equal(crd.spec.versions[0].subresources, undefined);
+    assert.equal(at(schema, 'properties.rules.items.properties.verbs')['type'], 'array');
+    assert.deepEqual(at(schema, 'properties.rules.items')['required'], ['verbs']);
   });
 });

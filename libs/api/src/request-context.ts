@@ -30,7 +30,7 @@ export const AUTHENTICATED_GROUP = 'system:authenticated';
 export const ANONYMOUS_CALLER: Caller = Object.freeze({
   user: Object.freeze({ username: ANONYMOUS_USERNAME, uid: '', groups: [ANONYMOUS_GROUP] }),
   credential: 'anonymous',
-}) as Caller;
+});
 
 /** What the authentication stage sees of a request: no body, no framework types. */
 export interface AuthenticationRequest {
