@@ -29,3 +29,5 @@ export * from './plain-schema.js';
 export * from './resource-validator.js';
 export * from './structural-schema.js';
 export * from './crd.js';
+export * from './resource-paths.js';
+export * from './openapi.js';
