@@ -31,3 +31,4 @@ export * from './structural-schema.js';
 export * from './crd.js';
 export * from './resource-paths.js';
 export * from './openapi.js';
+export * from './kinds/tenant/tenant-status.schema.js';

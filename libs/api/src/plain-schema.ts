@@ -42,6 +42,7 @@ export function walkSchema(schema: JsonSchema, visit: (node: JsonSchema, path: s
   }
 }
 
+/** A JSON object (not an array, not null); every schema node is one. */
 export function isSchema(value: unknown): value is JsonSchema {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -3,7 +3,7 @@ import ajvFormats from 'ajv-formats';
 import { InvalidError, type StatusCause } from './errors.js';
 import { apiVersionOf, type KindDefinition } from './kind-definition.js';
 import { validateAnnotations, validateLabels, validateObjectName } from './object-name.js';
-import { toPlainSchema, walkSchema, type JsonSchema } from './plain-schema.js';
+import { isSchema as isRecord, toPlainSchema, walkSchema, type JsonSchema } from './plain-schema.js';
 import { causesFromAjvErrors } from './validation-causes.js';
 
 /** Throws InvalidError (422) with `details.causes` when the object is not a valid instance of the kind. */
@@ -93,10 +93,6 @@ function closeObjects(schema: JsonSchema): JsonSchema {
     }
   });
   return schema;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function isStringMap(value: unknown): value is Record<string, string> {

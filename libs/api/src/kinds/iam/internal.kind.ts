@@ -1,6 +1,10 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TObject } from '@sinclair/typebox';
 import { StringEnum, Timestamp } from '../../schema-types.js';
 import { defineKernelKind, IAM_GROUP, ResourceSchema } from '../define-kind.js';
+
+function internalKind<S extends TObject>(kind: string, plural: string, schema: S) {
+  return defineKernelKind({ group: IAM_GROUP, kind, plural, scope: 'global', schema, internal: true });
+}
 
 /*
  * Internal kinds: stored (in Secrets on the kubernetes backend) but never
@@ -23,14 +27,7 @@ export const SigningKeySchema = ResourceSchema({
 });
 export type SigningKey = Static<typeof SigningKeySchema>;
 
-export const SigningKeyKind = defineKernelKind({
-  group: IAM_GROUP,
-  kind: 'SigningKey',
-  plural: 'signingkeys',
-  scope: 'global',
-  schema: SigningKeySchema,
-  internal: true,
-});
+export const SigningKeyKind = internalKind('SigningKey', 'signingkeys', SigningKeySchema);
 
 /**
  * One refresh token, stored by hash. Tokens of one login share a `family`;
@@ -53,14 +50,7 @@ export const RefreshTokenSchema = ResourceSchema({
 });
 export type RefreshToken = Static<typeof RefreshTokenSchema>;
 
-export const RefreshTokenKind = defineKernelKind({
-  group: IAM_GROUP,
-  kind: 'RefreshToken',
-  plural: 'refreshtokens',
-  scope: 'global',
-  schema: RefreshTokenSchema,
-  internal: true,
-});
+export const RefreshTokenKind = internalKind('RefreshToken', 'refreshtokens', RefreshTokenSchema);
 
 /** A user's password hash; one per user, named after the user. */
 export const PasswordCredentialSchema = ResourceSchema({
@@ -75,14 +65,11 @@ export const PasswordCredentialSchema = ResourceSchema({
 });
 export type PasswordCredential = Static<typeof PasswordCredentialSchema>;
 
-export const PasswordCredentialKind = defineKernelKind({
-  group: IAM_GROUP,
-  kind: 'PasswordCredential',
-  plural: 'passwordcredentials',
-  scope: 'global',
-  schema: PasswordCredentialSchema,
-  internal: true,
-});
+export const PasswordCredentialKind = internalKind(
+  'PasswordCredential',
+  'passwordcredentials',
+  PasswordCredentialSchema,
+);
 
 /** One login attempt, kept for the user's login history and audits. */
 export const LoginRecordSchema = ResourceSchema({
@@ -99,11 +86,4 @@ export const LoginRecordSchema = ResourceSchema({
 });
 export type LoginRecord = Static<typeof LoginRecordSchema>;
 
-export const LoginRecordKind = defineKernelKind({
-  group: IAM_GROUP,
-  kind: 'LoginRecord',
-  plural: 'loginrecords',
-  scope: 'global',
-  schema: LoginRecordSchema,
-  internal: true,
-});
+export const LoginRecordKind = internalKind('LoginRecord', 'loginrecords', LoginRecordSchema);

@@ -1,7 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { StringEnum } from '../../schema-types.js';
-import { ConditionsSchema } from '../condition.schema.js';
 import { defineKernelKind, ResourceSchema, TENANT_GROUP } from '../define-kind.js';
+import { TenantStatusSchema } from './tenant-status.schema.js';
 
 export const ProjectSchema = ResourceSchema(
   {
@@ -9,12 +8,7 @@ export const ProjectSchema = ResourceSchema(
       displayName: Type.Optional(Type.String()),
       description: Type.Optional(Type.String()),
     }),
-    status: Type.Optional(
-      Type.Object({
-        phase: Type.Optional(StringEnum(['Active', 'Terminating'] as const)),
-        conditions: Type.Optional(ConditionsSchema),
-      }),
-    ),
+    status: Type.Optional(TenantStatusSchema),
   },
   'A project within one workspace; its name is also the namespace of its project-scoped objects.',
 );

@@ -1,7 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { StringEnum } from '../../schema-types.js';
-import { ConditionsSchema } from '../condition.schema.js';
 import { defineKernelKind, ResourceSchema, TENANT_GROUP } from '../define-kind.js';
+import { TenantStatusSchema } from './tenant-status.schema.js';
 
 export const WorkspaceSchema = ResourceSchema(
   {
@@ -11,12 +10,7 @@ export const WorkspaceSchema = ResourceSchema(
       displayName: Type.Optional(Type.String()),
       description: Type.Optional(Type.String()),
     }),
-    status: Type.Optional(
-      Type.Object({
-        phase: Type.Optional(StringEnum(['Active', 'Terminating'] as const)),
-        conditions: Type.Optional(ConditionsSchema),
-      }),
-    ),
+    status: Type.Optional(TenantStatusSchema),
   },
   'A tenant: a group of projects with its own members and roles.',
 );
