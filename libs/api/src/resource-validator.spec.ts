@@ -6,6 +6,9 @@ import { UserKind } from './kinds/iam/user.kind.js';
 import { GlobalRoleKind } from './kinds/iam/role.kind.js';
 import { WorkspaceKind } from './kinds/tenant/workspace.kind.js';
 import { InstallPlanKind } from './kinds/extensions/install-plan.kind.js';
+import { kernelKinds } from './kinds/kernel-kinds.js';
+import { ReverseProxyKind } from './kinds/extensions/gateway.kind.js';
+import { APIKeyKind } from './kinds/iam/api-key.kind.js';
 import type { KindDefinition } from './kind-definition.js';
 
 function causesOf(def: KindDefinition, obj: unknown): { reason: string; field?: string }[] {
@@ -96,6 +99,38 @@ describe('compileResourceValidator', () => {
     assert.deepEqual(causesOf(UserKind, { ...user({}), kind: 'Group' }), [
       { reason: 'FieldValueInvalid', field: 'kind' },
     ]);
+  });
+
+  it('checks nested gateway and API key fields', () => {
+    const proxy = {
+      apiVersion: 'extensions.mortise.io/v1',
+      kind: 'ReverseProxy',
+      metadata: { name: 'ui' },
+      spec: {
+        matcher: { method: 'GET' },
+        service: { namespace: 'x', name: 'y', port: 70000 },
+        timeouts: { connect: -1 },
+      },
+    };
+    assert.deepEqual(causesOf(ReverseProxyKind, proxy), [
+      { reason: 'FieldValueRequired', field: 'spec.matcher.path' },
+      { reason: 'FieldValueInvalid', field: 'spec.service.port' },
+      { reason: 'FieldValueInvalid', field: 'spec.timeouts.connect' },
+    ]);
+    const key = {
+      apiVersion: 'iam.mortise.io/v1',
+      kind: 'APIKey',
+      metadata: { name: 'ci' },
+      spec: { expiresAt: 'tomorrow', rules: [{ verbs: [] }] },
+    };
+    assert.deepEqual(causesOf(APIKeyKind, key), [
+      { reason: 'FieldValueInvalid', field: 'spec.expiresAt' },
+      { reason: 'FieldValueInvalid', field: 'spec.rules[0].verbs' },
+    ]);
+  });
+
+  it('compiles for every kernel kind', () => {
+    for (const def of kernelKinds) assert.equal(typeof compileResourceValidator(def), 'function', def.kind);
   });
 
   it('compiles once per kind', () => {
