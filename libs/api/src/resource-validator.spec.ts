@@ -80,7 +80,7 @@ describe('compileResourceValidator', () => {
     ]);
   });
 
-  it('prunes undeclared fields but keeps free-form ones', () => {
+  it('prunes undeclared fields, keeps free-form ones and fills defaults', () => {
     const plan = {
       apiVersion: 'extensions.mortise.io/v1',
       kind: 'InstallPlan',
@@ -92,6 +92,13 @@ describe('compileResourceValidator', () => {
     assert.equal('typo' in plan.spec, false);
     assert.equal('extra' in plan, false);
     assert.deepEqual(plan.spec.config, { nested: { any: 1 } });
+    // Defaults are filled in like the API server does.
+    assert.deepEqual(plan.spec, {
+      extension: { name: 'whizard', version: '1.0.0' },
+      config: { nested: { any: 1 } },
+      enabled: true,
+      upgradeStrategy: 'Manual',
+    });
   });
 
   it('refuses a non-object and a wrong kind', () => {

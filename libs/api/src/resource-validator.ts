@@ -16,9 +16,10 @@ const PRESERVE_UNKNOWN = 'x-kubernetes-preserve-unknown-fields';
  * declare, like the Kubernetes API server does for CRDs: a client sending a
  * field from a newer version, or a typo, gets the object stored without it
  * rather than an error. Free-form parts (`x-kubernetes-preserve-unknown-fields`)
- * and maps (`additionalProperties: {…}`) are kept as sent.
+ * and maps (`additionalProperties: {…}`) are kept as sent. Schema `default`s
+ * are filled in, as the API server does for CRDs.
  */
-const ajv = new Ajv({ allErrors: true, removeAdditional: true, strict: true, allowUnionTypes: false });
+const ajv = new Ajv({ allErrors: true, removeAdditional: true, useDefaults: true, strict: true });
 ajvFormats.default(ajv);
 for (const keyword of [PRESERVE_UNKNOWN, 'x-kubernetes-int-or-string', 'x-kubernetes-list-type']) {
   ajv.addKeyword({ keyword, schemaType: ['boolean', 'string'] });
