@@ -1,4 +1,4 @@
-import { Type, type TObject, type TProperties } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
 import type { KindDefinition } from '../kind-definition.js';
 import { ObjectMetaSchema } from '../object-meta.schema.js';
 
@@ -37,3 +37,10 @@ export function defineKernelKind<S extends TObject>(input: KindInput<S>): KindDe
 export const IAM_GROUP = 'iam.mortise.io';
 export const TENANT_GROUP = 'tenant.mortise.io';
 export const EXTENSIONS_GROUP = 'extensions.mortise.io';
+
+/**
+ * The TypeScript type of a stored object of a kind: the schema's type, with
+ * `metadata.name` always set (the schema leaves it optional for
+ * `generateName` on create).
+ */
+export type ResourceOf<S extends TSchema> = Static<S> & { metadata: { name: string } };

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { defineKernelKind, EXTENSIONS_GROUP, ResourceSchema } from '../define-kind.js';
+import { defineKernelKind, type ResourceOf, EXTENSIONS_GROUP, ResourceSchema } from '../define-kind.js';
 import { EndpointFields, GatewayStatusSchema } from './endpoint.schema.js';
 
 /**
@@ -22,7 +22,7 @@ export const JSBundleSchema = ResourceSchema({
     ]),
   ),
 });
-export type JSBundle = Static<typeof JSBundleSchema>;
+export type JSBundle = ResourceOf<typeof JSBundleSchema>;
 
 export const JSBundleKind = defineKernelKind({
   group: EXTENSIONS_GROUP,
@@ -60,7 +60,7 @@ export const ExtensionEntrySchema = ResourceSchema({
   spec: Type.Object({ entries: Type.Array(EntrySchema) }),
   status: Type.Optional(GatewayStatusSchema),
 });
-export type ExtensionEntry = Static<typeof ExtensionEntrySchema>;
+export type ExtensionEntry = ResourceOf<typeof ExtensionEntrySchema>;
 export type Entry = Static<typeof EntrySchema>;
 export type EntryPermission = Static<typeof EntryPermissionSchema>;
 

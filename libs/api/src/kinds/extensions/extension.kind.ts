@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { FreeFormObject, MapOf, StringEnum } from '../../schema-types.js';
-import { defineKernelKind, EXTENSIONS_GROUP, ResourceSchema } from '../define-kind.js';
+import { defineKernelKind, type ResourceOf, EXTENSIONS_GROUP, ResourceSchema } from '../define-kind.js';
 
 /** One extension as offered by the repositories; named after the extension. */
 export const ExtensionSchema = ResourceSchema({
@@ -26,7 +26,7 @@ export const ExtensionSchema = ResourceSchema({
   ),
 });
 
-export type Extension = Static<typeof ExtensionSchema>;
+export type Extension = ResourceOf<typeof ExtensionSchema>;
 
 export const ExtensionKind = defineKernelKind({
   group: EXTENSIONS_GROUP,
@@ -92,7 +92,7 @@ export const ExtensionVersionSchema = ResourceSchema({
   ]),
 });
 
-export type ExtensionVersion = Static<typeof ExtensionVersionSchema>;
+export type ExtensionVersion = ResourceOf<typeof ExtensionVersionSchema>;
 
 export const ExtensionVersionKind = defineKernelKind({
   group: EXTENSIONS_GROUP,

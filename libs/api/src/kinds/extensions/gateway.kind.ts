@@ -1,5 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox';
-import { defineKernelKind, EXTENSIONS_GROUP, ResourceSchema } from '../define-kind.js';
+import { Type } from '@sinclair/typebox';
+import { defineKernelKind, type ResourceOf, EXTENSIONS_GROUP, ResourceSchema } from '../define-kind.js';
 import { EndpointFields, GatewayStatusSchema } from './endpoint.schema.js';
 
 /** Serves an API group/version from an upstream under `/kapis/{group}/{version}`. */
@@ -11,7 +11,7 @@ export const APIServiceSchema = ResourceSchema({
   }),
   status: Type.Optional(GatewayStatusSchema),
 });
-export type APIService = Static<typeof APIServiceSchema>;
+export type APIService = ResourceOf<typeof APIServiceSchema>;
 
 export const APIServiceKind = defineKernelKind({
   group: EXTENSIONS_GROUP,
@@ -50,7 +50,7 @@ export const ReverseProxySchema = ResourceSchema({
   }),
   status: Type.Optional(GatewayStatusSchema),
 });
-export type ReverseProxy = Static<typeof ReverseProxySchema>;
+export type ReverseProxy = ResourceOf<typeof ReverseProxySchema>;
 
 export const ReverseProxyKind = defineKernelKind({
   group: EXTENSIONS_GROUP,

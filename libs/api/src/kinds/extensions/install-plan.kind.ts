@@ -1,7 +1,7 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { FreeFormObject, StringEnum, Timestamp } from '../../schema-types.js';
 import { ConditionsSchema } from '../condition.schema.js';
-import { defineKernelKind, EXTENSIONS_GROUP, ResourceSchema } from '../define-kind.js';
+import { defineKernelKind, type ResourceOf, EXTENSIONS_GROUP, ResourceSchema } from '../define-kind.js';
 
 export const INSTALL_PLAN_STATES = [
   'Pending',
@@ -52,7 +52,7 @@ export const InstallPlanSchema = ResourceSchema({
   ),
 });
 
-export type InstallPlan = Static<typeof InstallPlanSchema>;
+export type InstallPlan = ResourceOf<typeof InstallPlanSchema>;
 
 export const InstallPlanKind = defineKernelKind({
   group: EXTENSIONS_GROUP,

@@ -1,7 +1,7 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { Duration, Timestamp } from '../../schema-types.js';
 import { ConditionsSchema } from '../condition.schema.js';
-import { defineKernelKind, EXTENSIONS_GROUP, ResourceSchema } from '../define-kind.js';
+import { defineKernelKind, type ResourceOf, EXTENSIONS_GROUP, ResourceSchema } from '../define-kind.js';
 
 export const SecretReferenceSchema = Type.Object({
   name: Type.String(),
@@ -27,7 +27,7 @@ export const RepositorySchema = ResourceSchema({
   ),
 });
 
-export type Repository = Static<typeof RepositorySchema>;
+export type Repository = ResourceOf<typeof RepositorySchema>;
 
 export const RepositoryKind = defineKernelKind({
   group: EXTENSIONS_GROUP,

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Timestamp } from '../../schema-types.js';
 import { ConditionsSchema } from '../condition.schema.js';
 import { PolicyRuleSchema } from '../policy-rule.schema.js';
-import { defineKernelKind, IAM_GROUP, ResourceSchema } from '../define-kind.js';
+import { defineKernelKind, type ResourceOf, IAM_GROUP, ResourceSchema } from '../define-kind.js';
 
 export const APIKeySpecSchema = Type.Object({
   /** Username the key acts as; defaults to the creator. */
@@ -24,7 +24,7 @@ export const APIKeyStatusSchema = Type.Object({
 
 export const APIKeySchema = ResourceSchema({ spec: APIKeySpecSchema, status: Type.Optional(APIKeyStatusSchema) });
 
-export type APIKey = Static<typeof APIKeySchema>;
+export type APIKey = ResourceOf<typeof APIKeySchema>;
 export type APIKeySpec = Static<typeof APIKeySpecSchema>;
 
 export const APIKeyKind = defineKernelKind({

@@ -1,6 +1,6 @@
-import { Type, type Static, type TObject } from '@sinclair/typebox';
+import { Type, type TObject } from '@sinclair/typebox';
 import { StringEnum, Timestamp } from '../../schema-types.js';
-import { defineKernelKind, IAM_GROUP, ResourceSchema } from '../define-kind.js';
+import { defineKernelKind, type ResourceOf, IAM_GROUP, ResourceSchema } from '../define-kind.js';
 
 function internalKind<S extends TObject>(kind: string, plural: string, schema: S) {
   return defineKernelKind({ group: IAM_GROUP, kind, plural, scope: 'global', schema, internal: true });
@@ -25,7 +25,7 @@ export const SigningKeySchema = ResourceSchema({
     createdAt: Timestamp(),
   }),
 });
-export type SigningKey = Static<typeof SigningKeySchema>;
+export type SigningKey = ResourceOf<typeof SigningKeySchema>;
 
 export const SigningKeyKind = internalKind('SigningKey', 'signingkeys', SigningKeySchema);
 
@@ -48,7 +48,7 @@ export const RefreshTokenSchema = ResourceSchema({
     revoked: Type.Optional(Type.Boolean()),
   }),
 });
-export type RefreshToken = Static<typeof RefreshTokenSchema>;
+export type RefreshToken = ResourceOf<typeof RefreshTokenSchema>;
 
 export const RefreshTokenKind = internalKind('RefreshToken', 'refreshtokens', RefreshTokenSchema);
 
@@ -63,7 +63,7 @@ export const PasswordCredentialSchema = ResourceSchema({
     failedAttempts: Type.Optional(Type.Integer({ minimum: 0 })),
   }),
 });
-export type PasswordCredential = Static<typeof PasswordCredentialSchema>;
+export type PasswordCredential = ResourceOf<typeof PasswordCredentialSchema>;
 
 export const PasswordCredentialKind = internalKind(
   'PasswordCredential',
@@ -84,6 +84,6 @@ export const LoginRecordSchema = ResourceSchema({
     time: Timestamp(),
   }),
 });
-export type LoginRecord = Static<typeof LoginRecordSchema>;
+export type LoginRecord = ResourceOf<typeof LoginRecordSchema>;
 
 export const LoginRecordKind = internalKind('LoginRecord', 'loginrecords', LoginRecordSchema);

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../schema-types.js';
-import { defineKernelKind, IAM_GROUP, ResourceSchema } from '../define-kind.js';
+import { defineKernelKind, type ResourceOf, IAM_GROUP, ResourceSchema } from '../define-kind.js';
 import type { KindScope } from '../../kind-definition.js';
 
 export const RoleRefSchema = Type.Object({
@@ -27,7 +27,7 @@ export const RoleBindingSchema = ResourceSchema(
 
 export type RoleRef = Static<typeof RoleRefSchema>;
 export type Subject = Static<typeof SubjectSchema>;
-export type RoleBinding = Static<typeof RoleBindingSchema>;
+export type RoleBinding = ResourceOf<typeof RoleBindingSchema>;
 
 function bindingKind(kind: string, plural: string, scope: KindScope) {
   return defineKernelKind({ group: IAM_GROUP, kind, plural, scope, schema: RoleBindingSchema });

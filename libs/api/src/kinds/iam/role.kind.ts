@@ -1,6 +1,6 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { AggregationRoleTemplatesSchema, PolicyRuleSchema } from '../policy-rule.schema.js';
-import { defineKernelKind, IAM_GROUP, ResourceSchema } from '../define-kind.js';
+import { defineKernelKind, type ResourceOf, IAM_GROUP, ResourceSchema } from '../define-kind.js';
 import type { KindScope } from '../../kind-definition.js';
 
 /** Roles keep the Kubernetes RBAC shape: top-level `rules`, no spec or status. */
@@ -13,7 +13,7 @@ export const RoleSchema = ResourceSchema(
 );
 
 /** GlobalRole, WorkspaceRole and Role share one shape; only their scope differs. */
-export type Role = Static<typeof RoleSchema>;
+export type Role = ResourceOf<typeof RoleSchema>;
 export type GlobalRole = Role;
 export type WorkspaceRole = Role;
 
@@ -46,7 +46,7 @@ export const RoleTemplateSchema = ResourceSchema({
   ),
 });
 
-export type RoleTemplate = Static<typeof RoleTemplateSchema>;
+export type RoleTemplate = ResourceOf<typeof RoleTemplateSchema>;
 
 export const RoleTemplateKind = defineKernelKind({
   group: IAM_GROUP,

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum, Timestamp } from '../../schema-types.js';
 import { ConditionsSchema } from '../condition.schema.js';
-import { defineKernelKind, IAM_GROUP, ResourceSchema } from '../define-kind.js';
+import { defineKernelKind, type ResourceOf, IAM_GROUP, ResourceSchema } from '../define-kind.js';
 
 export const UserSpecSchema = Type.Object({
   email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
@@ -32,7 +32,7 @@ export const UserSchema = ResourceSchema(
   'A person who logs in. Its name is the login name.',
 );
 
-export type User = Static<typeof UserSchema>;
+export type User = ResourceOf<typeof UserSchema>;
 export type UserSpec = Static<typeof UserSpecSchema>;
 export type UserStatus = Static<typeof UserStatusSchema>;
 

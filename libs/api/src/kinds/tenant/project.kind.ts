@@ -1,5 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox';
-import { defineKernelKind, ResourceSchema, TENANT_GROUP } from '../define-kind.js';
+import { Type } from '@sinclair/typebox';
+import { defineKernelKind, type ResourceOf, ResourceSchema, TENANT_GROUP } from '../define-kind.js';
 import { TenantStatusSchema } from './tenant-status.schema.js';
 
 export const ProjectSchema = ResourceSchema(
@@ -13,7 +13,7 @@ export const ProjectSchema = ResourceSchema(
   'A project within one workspace; its name is also the namespace of its project-scoped objects.',
 );
 
-export type Project = Static<typeof ProjectSchema>;
+export type Project = ResourceOf<typeof ProjectSchema>;
 
 /**
  * Workspace-scoped (created at `/workspaces/{ws}/projects`, `metadata.workspace`

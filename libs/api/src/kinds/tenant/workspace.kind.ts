@@ -1,5 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox';
-import { defineKernelKind, ResourceSchema, TENANT_GROUP } from '../define-kind.js';
+import { Type } from '@sinclair/typebox';
+import { defineKernelKind, type ResourceOf, ResourceSchema, TENANT_GROUP } from '../define-kind.js';
 import { TenantStatusSchema } from './tenant-status.schema.js';
 
 export const WorkspaceSchema = ResourceSchema(
@@ -15,7 +15,7 @@ export const WorkspaceSchema = ResourceSchema(
   'A tenant: a group of projects with its own members and roles.',
 );
 
-export type Workspace = Static<typeof WorkspaceSchema>;
+export type Workspace = ResourceOf<typeof WorkspaceSchema>;
 
 export const WorkspaceKind = defineKernelKind({
   group: TENANT_GROUP,
