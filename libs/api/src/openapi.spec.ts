@@ -54,6 +54,23 @@ describe(buildOpenApiDocument.name, () => {
     );
   });
 
+  it('has only resolvable $refs and unique operation ids', () => {
+    const refs = new Set<string>();
+    const operationIds: string[] = [];
+    JSON.stringify(doc, (key, value: unknown) => {
+      if (key === '$ref') refs.add(value as string);
+      if (key === 'operationId') operationIds.push(value as string);
+      return value;
+    });
+    for (const target of refs) {
+      const [, section, name] = /^#\/components\/(\w+)\/(.+)$/.exec(target) ?? [];
+      const components = doc.components as unknown as Record<string, Record<string, unknown>>;
+      assert.ok(section && name && components[section]?.[name], `unresolved ${target}`);
+    }
+    assert.equal(new Set(operationIds).size, operationIds.length);
+    assert.ok(operationIds.includes('listRoleAllScopes'));
+  });
+
   it('leaves internal kinds out entirely', () => {
     const text = JSON.stringify(doc);
     for (const def of kernelKinds.filter((k) => k.internal)) {
