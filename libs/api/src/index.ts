@@ -32,3 +32,4 @@ export * from './crd.js';
 export * from './resource-paths.js';
 export * from './openapi.js';
 export * from './kinds/tenant/tenant-status.schema.js';
+export * from './schema-validator.js';

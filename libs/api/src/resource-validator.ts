@@ -4,7 +4,7 @@ import { InvalidError, type StatusCause } from './errors.js';
 import { apiVersionOf, type KindDefinition } from './kind-definition.js';
 import { validateAnnotations, validateLabels, validateObjectName } from './object-name.js';
 import { isSchema as isRecord, toPlainSchema, walkSchema, type JsonSchema } from './plain-schema.js';
-import { causesFromAjvErrors } from './validation-causes.js';
+import { causesFromAjvErrors, invalidMessage } from './validation-causes.js';
 
 /** Throws InvalidError (422) with `details.causes` when the object is not a valid instance of the kind. */
 export type ResourceValidator = (obj: unknown) => void;
@@ -45,8 +45,7 @@ function buildValidator(def: KindDefinition, validateSchema: ValidateFunction): 
     if (causes.length === 0) return;
     const name = isRecord(obj) && isRecord(obj['metadata']) ? obj['metadata']['name'] : undefined;
     const label = typeof name === 'string' ? `${def.kind} "${name}"` : def.kind;
-    const summary = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)).join(', ');
-    throw new InvalidError(`${label} is invalid: ${summary}`, {
+    throw new InvalidError(invalidMessage(label, causes), {
       group: def.group,
       kind: def.kind,
       ...(typeof name === 'string' ? { name } : {}),

@@ -22,6 +22,10 @@ function causeOf(error: ErrorObject): StatusCause {
       const missing = String(params['missingProperty']);
       return { reason: 'FieldValueRequired', field: joinField(base, missing), message: 'Required value' };
     }
+    case 'additionalProperties': {
+      const extra = String(params['additionalProperty']);
+      return { reason: 'FieldValueInvalid', field: joinField(base, extra), message: 'Unknown field' };
+    }
     case 'enum': {
       const allowed = (params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ');
       return {
@@ -54,4 +58,10 @@ export function fieldPath(instancePath: string): string {
 function joinField(path: string, segment: string, index = false): string {
   if (index || !/^[A-Za-z_$][\w$-]*$/.test(segment)) return `${path}[${segment}]`;
   return path === '' ? segment : `${path}.${segment}`;
+}
+
+/** `User "alice" is invalid: spec.email: …, metadata.name: …` — the Kubernetes wording. */
+export function invalidMessage(subject: string, causes: readonly StatusCause[]): string {
+  const summary = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)).join(', ');
+  return `${subject} is invalid: ${summary}`;
 }
