@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { InvalidError, type StatusCause } from '@mortise/api';
+import { InvalidError, compileSchemaValidator, type StatusCause } from '@mortise/api';
 import { parse } from 'yaml';
-import { compileJsonSchema } from './json-schema.js';
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const GROUP = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$';
@@ -84,8 +83,6 @@ export type EntryDeclaration = Static<typeof EntryDeclarationSchema>;
 
 export const MANIFEST_FILE = 'extension.yaml';
 
-const validateManifest = compileJsonSchema(RuntimeManifestSchema, 'extension.yaml');
-
 /** Parses and checks a manifest; throws InvalidError whose causes name the fields to fix. */
 export function parseManifest(text: string, source = MANIFEST_FILE): RuntimeManifest {
   let data: unknown;
@@ -94,7 +91,8 @@ export function parseManifest(text: string, source = MANIFEST_FILE): RuntimeMani
   } catch (err) {
     throw new InvalidError(`${source} is not valid YAML: ${(err as Error).message}`);
   }
-  const manifest = validateManifest(data) as RuntimeManifest;
+  compileSchemaValidator(RuntimeManifestSchema, source)(data);
+  const manifest = data as RuntimeManifest;
   const causes = duplicateCauses(manifest);
   if (causes.length > 0) {
     throw new InvalidError(`${source} is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}`, {

@@ -1,5 +1,7 @@
 import {
   ConflictError,
+  compileResourceValidator,
+  compileSchemaValidator,
   InvalidError,
   NotFoundError,
   type ApiGroupRegistry,
@@ -21,7 +23,6 @@ import { loadExtensionPackage, type LoadedPackage } from './extension-loader.js'
 import { ExtensionRequestMetrics, NamespacedMetrics } from './extension-metrics.js';
 import { publicationsOf, publish, unpublish } from './extension-publications.js';
 import { ExtensionStatusRecord, type ExtensionStatus, type StatusListener } from './extension-status.js';
-import { validateOnce } from './json-schema.js';
 import { StoreResourceClient, type KindValidator } from './store-resource-client.js';
 
 /** A pino-style logger; the runtime gives each extension a child. */
@@ -36,8 +37,8 @@ export interface ExtensionRuntimeOptions {
   store: ResourceStore;
   /** The kernel's one decision point; extensions' `can` asks it too. */
   authorizer: Authorizer;
-  /** The kernel's validator for a kind (the same the generic REST uses). */
-  validatorFor: (def: KindDefinition) => KindValidator;
+  /** The validator for a kind; defaults to the kernel's (the one the generic REST uses). */
+  validatorFor?: (def: KindDefinition) => KindValidator;
   metrics?: Registry;
   logger?: RuntimeLogger;
   /** Per-request deadline when the manifest sets none; default 30 s. */
@@ -285,7 +286,12 @@ export class ExtensionRuntime {
           logger,
           metrics: entry.metrics,
           authorizer: entry.authorizer,
-          resources: new StoreResourceClient(name, this.options.store, entry.kinds, this.options.validatorFor),
+          resources: new StoreResourceClient(
+            name,
+            this.options.store,
+            entry.kinds,
+            this.options.validatorFor ?? compileResourceValidator,
+          ),
         },
       });
       return new ExtensionInstance(version, pkg.directory, application);
@@ -316,7 +322,9 @@ export class ExtensionRuntime {
 
   private validateConfig(pkg: LoadedPackage, config: unknown): unknown {
     const schema = pkg.manifest.configSchema ?? { type: 'object' };
-    return validateOnce(schema, structuredClone(config ?? {}), `config of extension "${pkg.manifest.name}"`);
+    const value = structuredClone(config ?? {});
+    compileSchemaValidator(schema, `config of extension "${pkg.manifest.name}"`, 'config')(value);
+    return value;
   }
 
   private async purge(kinds: KindDefinition[]): Promise<void> {
