@@ -46,8 +46,9 @@ export class GroupDispatcherRegistry {
 
   /** The dispatcher that should answer this request, or undefined when the kernel serves it. */
   route(info: RequestInfo): GroupDispatcher | undefined {
-    if (!info.apiGroup) return undefined;
-    const dispatcher = this.dispatchers.get(info.apiGroup);
+    const group = info.apiGroup || groupOfPath(info.path);
+    if (!group) return undefined;
+    const dispatcher = this.dispatchers.get(group);
     if (!dispatcher) return undefined;
     const servedKind =
       info.isResourceRequest &&
@@ -55,4 +56,11 @@ export class GroupDispatcherRegistry {
       this.kinds?.findByPlural(info.apiGroup, info.apiVersion, info.resource) !== undefined;
     return servedKind ? undefined : dispatcher;
   }
+}
+
+/** `/kapis/{group}/...` paths too deep to be resource requests still belong to their group. */
+function groupOfPath(path: string): string {
+  if (!path.startsWith('/kapis/')) return '';
+  const end = path.indexOf('/', 7);
+  return end < 0 ? '' : path.slice(7, end);
 }
