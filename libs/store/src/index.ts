@@ -8,3 +8,6 @@ export { compileFieldSelector, type FieldMatcher } from './field-selector.js';
 export { applyPatch } from './json-patch.js';
 export { patchResource } from './patch-resource.js';
 export { objectKey, kindLabel } from './object-key.js';
+export { SqliteStore, DataDirLockedError, SQLITE_FILE_NAME, type SqliteStoreOptions } from './sqlite.store.js';
+export { LATEST_SCHEMA_VERSION } from './sqlite-migrations.js';
+export { createStore, supportsBackup, type StoreConfig, type BackupCapable } from './create-store.js';
