@@ -18,7 +18,7 @@ import {
   type ResourceClient,
 } from '@mortise/sdk';
 import type { FastifyInstance } from 'fastify';
-import { ExtensionExceptionFilter, failureStatus } from './extension-exception.filter.js';
+import { ExtensionExceptionFilter } from './extension-exception.filter.js';
 import { findShadowingRoutes, type ExtensionRoute } from './route-shadowing.js';
 
 /** The kernel services one extension instance receives through the SDK tokens. */
@@ -126,12 +126,6 @@ export class ExtensionApplication {
       });
       app.setGlobalPrefix(`kapis/${services.identity.group}/${services.identity.apiVersion}`);
       app.useGlobalFilters(new ExtensionExceptionFilter(name, options.onFault));
-      fastify.setErrorHandler((err, _request, reply) => {
-        options.onFault(err);
-        void reply
-          .status(500)
-          .send(failureStatus(500, 'InternalError', `extension "${name}" failed to handle the request`));
-      });
       await app.init();
       await fastify.ready();
     } catch (err) {

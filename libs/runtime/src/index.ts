@@ -7,3 +7,5 @@ export * from './extension-metrics.js';
 export * from './store-resource-client.js';
 export * from './shared-packages.js';
 export * from './devload.routes.js';
+export * from './testing/in-memory-kernel.js';
+export type { TestUser } from './testing/test-authorizer.js';
