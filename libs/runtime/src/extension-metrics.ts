@@ -43,10 +43,12 @@ export class ExtensionRequestMetrics {
     });
   }
 
-  /** Drops an uninstalled extension's series. */
-  forget(extension: string): void {
-    this.requests.remove({ extension });
-    this.errors.remove({ extension });
+  /** Drops an uninstalled extension's series (every label combination it has). */
+  async forget(extension: string): Promise<void> {
+    for (const metric of [this.requests, this.errors] as Counter<string>[]) {
+      const { values } = await metric.get();
+      for (const { labels } of values) if (labels['extension'] === extension) metric.remove(labels);
+    }
     this.duration.remove({ extension });
     this.inFlight.remove({ extension });
   }

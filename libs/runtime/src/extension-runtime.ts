@@ -150,7 +150,7 @@ export class ExtensionRuntime {
     await unpublish(this.options.store, entry.publications);
     this.options.groups.release(group, { type: 'extension', name });
     entry.metrics.remove();
-    this.requestMetrics.forget(name);
+    await this.requestMetrics.forget(name);
     this.logger.info({ extension: name, purge: options.purge === true }, 'extension uninstalled');
   }
 
