@@ -113,7 +113,7 @@ export class ExtensionApplication {
     Module({ imports: [kernelServicesModule(services), definition.module] })(ExtensionRootModule);
 
     const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1024 * 1024 });
-    const fastify = adapter.getInstance() as unknown as FastifyInstance;
+    const fastify = adapter.getInstance<FastifyInstance>();
     const routes: ExtensionRoute[] = [];
     fastify.addHook('onRoute', (route) => {
       for (const method of [route.method].flat()) routes.push({ method, url: route.url });
