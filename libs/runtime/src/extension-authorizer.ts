@@ -1,4 +1,4 @@
-import type { Authorizer, Caller, DispatchContext, RequestInfo, RequestVerb } from '@mortise/api';
+import type { Authorizer, Caller, DispatchContext, RequestInfo, RequestVerb, UserInfo } from '@mortise/api';
 import type { ExtensionAuthorizer, ExtensionCaller, ExtensionScope, ResourceSpec } from '@mortise/sdk';
 
 const RESOURCE_VERBS = new Set<string>([
@@ -38,14 +38,33 @@ function requestInfoFor(
   };
 }
 
+/** The `ExtensionCaller` of one dispatched request; a class, not a closure, as it is made per request. */
+class DispatchedCaller implements ExtensionCaller {
+  readonly user: Readonly<UserInfo>;
+  readonly workspace: string | undefined;
+  readonly project: string | undefined;
+
+  constructor(
+    readonly kernelCaller: Caller,
+    info: RequestInfo,
+    private readonly bridge: KernelAuthorizerBridge,
+  ) {
+    this.user = kernelCaller.user;
+    this.workspace = info.workspace || undefined;
+    this.project = info.project || undefined;
+  }
+
+  can(verb: string, resource: ResourceSpec, scope?: ExtensionScope): Promise<boolean> {
+    return this.bridge.can(this, verb, resource, scope);
+  }
+}
+
 /**
  * Answers an extension's `can(...)` with the kernel's one authorizer (the
  * decision point the pipeline uses), so an extension's own checks and the
  * kernel's agree. Unknown verbs are refused rather than guessed.
  */
 export class KernelAuthorizerBridge implements ExtensionAuthorizer {
-  private readonly callers = new WeakMap<ExtensionCaller, Caller>();
-
   constructor(
     private readonly authorizer: Authorizer,
     private readonly own: { group: string; apiVersion: string },
@@ -53,24 +72,19 @@ export class KernelAuthorizerBridge implements ExtensionAuthorizer {
 
   /** The `ExtensionCaller` of one dispatched request. */
   callerFor(context: Pick<DispatchContext, 'caller' | 'info'>): ExtensionCaller {
-    const caller: ExtensionCaller = {
-      user: context.caller.user,
-      workspace: context.info.workspace || undefined,
-      project: context.info.project || undefined,
-      can: (verb, resource, scope) => this.can(caller, verb, resource, scope),
-    };
-    this.callers.set(caller, context.caller);
-    return caller;
+    return new DispatchedCaller(context.caller, context.info, this);
   }
 
   async can(caller: ExtensionCaller, verb: string, resource: ResourceSpec, scope?: ExtensionScope): Promise<boolean> {
-    const kernelCaller = this.callers.get(caller);
-    if (!kernelCaller || !RESOURCE_VERBS.has(verb)) return false;
+    if (!(caller instanceof DispatchedCaller) || !RESOURCE_VERBS.has(verb)) return false;
     const where = scope ?? {
       ...(caller.workspace ? { workspace: caller.workspace } : {}),
       ...(caller.project ? { project: caller.project } : {}),
     };
-    const decision = await this.authorizer.authorize(kernelCaller, requestInfoFor(this.own, verb, resource, where));
+    const decision = await this.authorizer.authorize(
+      caller.kernelCaller,
+      requestInfoFor(this.own, verb, resource, where),
+    );
     return decision.allowed;
   }
 }

@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DispatchContext, GroupDispatcher, Status } from '@mortise/api';
+import type { Histogram } from 'prom-client';
 import { REQUEST_CALLER_KEY } from '@mortise/sdk';
 import { failureStatus } from './extension-exception.filter.js';
 import type { ExtensionInstance } from './extension-instance.js';
-import type { ExtensionRequestMetrics } from './extension-metrics.js';
+import type { ExtensionRequestMetrics, ExtensionRequestStats } from './extension-metrics.js';
+import { RequestDeadlines } from './request-deadlines.js';
 import type { ExtensionStatusRecord, FailureReason } from './extension-status.js';
 import type { KernelAuthorizerBridge } from './extension-authorizer.js';
 
@@ -13,6 +15,12 @@ export interface ExtensionDispatcherOptions {
   status: ExtensionStatusRecord;
   authorizer: KernelAuthorizerBridge;
   timeoutMs: number;
+}
+
+interface InFlight {
+  method: string;
+  path: string;
+  response: ServerResponse;
 }
 
 function writeStatus(response: ServerResponse, status: Status): void {
@@ -36,8 +44,15 @@ export class ExtensionDispatcher implements GroupDispatcher {
   private active: ExtensionInstance | undefined;
   private unavailable = 'it is starting';
 
+  private readonly stats: ExtensionRequestStats;
+  private readonly duration: Histogram.Internal<'extension'>;
+  private readonly deadlines: RequestDeadlines<InFlight>;
+
   constructor(private readonly options: ExtensionDispatcherOptions) {
     this.name = `extension/${options.extension}`;
+    this.stats = options.metrics.statsFor(options.extension);
+    this.duration = options.metrics.duration.labels({ extension: options.extension });
+    this.deadlines = new RequestDeadlines(options.timeoutMs, (expired) => this.timedOut(expired));
   }
 
   get instance(): ExtensionInstance | undefined {
@@ -66,8 +81,17 @@ export class ExtensionDispatcher implements GroupDispatcher {
     status.fail(reason, err instanceof Error ? `${err.name}: ${err.message}` : String(err), true);
   }
 
+  private timedOut({ method, path, response }: InFlight): void {
+    const { extension, timeoutMs } = this.options;
+    this.fault('HandlerTimeout', new Error(`no answer within ${timeoutMs} ms (${method} ${path})`));
+    writeStatus(
+      response,
+      failureStatus(504, 'Timeout', `extension "${extension}" did not answer within ${timeoutMs / 1000} s`),
+    );
+  }
+
   async dispatch(request: IncomingMessage, response: ServerResponse, context: DispatchContext): Promise<void> {
-    const { extension, metrics, timeoutMs } = this.options;
+    const { extension, metrics } = this.options;
     const instance = this.active;
     if (!instance) {
       metrics.errors.inc({ extension, reason: 'Unavailable' });
@@ -78,18 +102,10 @@ export class ExtensionDispatcher implements GroupDispatcher {
       return;
     }
     (request as { [REQUEST_CALLER_KEY]?: unknown })[REQUEST_CALLER_KEY] = this.options.authorizer.callerFor(context);
-    const started = process.hrtime.bigint();
-    metrics.inFlight.inc({ extension });
-    const timer = setTimeout(() => {
-      this.fault(
-        'HandlerTimeout',
-        new Error(`no answer within ${timeoutMs} ms (${request.method} ${context.info.path})`),
-      );
-      writeStatus(
-        response,
-        failureStatus(504, 'Timeout', `extension "${extension}" did not answer within ${timeoutMs / 1000} s`),
-      );
-    }, timeoutMs);
+    const started = performance.now();
+    const inFlight: InFlight = { method: request.method ?? '', path: context.info.path, response };
+    this.stats.inFlight++;
+    this.deadlines.add(inFlight);
     try {
       await instance.serve(request, response);
     } catch (err) {
@@ -99,10 +115,10 @@ export class ExtensionDispatcher implements GroupDispatcher {
         failureStatus(500, 'InternalError', `extension "${extension}" failed to handle the request`),
       );
     } finally {
-      clearTimeout(timer);
-      metrics.inFlight.dec({ extension });
-      metrics.duration.observe({ extension }, Number(process.hrtime.bigint() - started) / 1e9);
-      metrics.requests.inc({ extension, version: instance.version, code: String(response.statusCode) });
+      this.deadlines.delete(inFlight);
+      this.stats.inFlight--;
+      this.duration.observe((performance.now() - started) / 1000);
+      this.stats.answered(instance.version, response.statusCode);
       if (response.statusCode < 500) this.options.status.recovered();
     }
   }

@@ -8,19 +8,55 @@ import type {
   MetricOptions,
 } from '@mortise/sdk';
 
+/**
+ * One extension's request counts, kept as plain numbers on the hot path and
+ * read into the Prometheus metrics when they are scraped.
+ */
+export class ExtensionRequestStats {
+  inFlight = 0;
+  /** `${version} ${code}` → answers. */
+  readonly answers = new Map<string, number>();
+
+  constructor(readonly extension: string) {}
+
+  answered(version: string, code: number): void {
+    const key = `${version} ${code}`;
+    this.answers.set(key, (this.answers.get(key) ?? 0) + 1);
+  }
+}
+
 /** Request metrics of every in-process extension, labelled by extension. */
 export class ExtensionRequestMetrics {
-  readonly requests: Counter<'extension' | 'version' | 'code'>;
   readonly errors: Counter<'extension' | 'reason'>;
   readonly duration: Histogram<'extension'>;
-  readonly inFlight: Gauge<'extension'>;
+  private readonly stats = new Map<string, ExtensionRequestStats>();
 
   constructor(registry: Registry) {
-    this.requests = new Counter({
+    const stats = this.stats;
+    new Counter({
       name: 'mortise_extension_requests_total',
       help: 'Requests dispatched to in-process extensions, by answer code.',
       labelNames: ['extension', 'version', 'code'],
       registers: [registry],
+      collect() {
+        this.reset();
+        for (const s of stats.values()) {
+          for (const [key, count] of s.answers) {
+            const [version = '', code = ''] = key.split(' ');
+            this.inc({ extension: s.extension, version, code }, count);
+          }
+        }
+      },
+    });
+    new Gauge({
+      name: 'mortise_extension_requests_in_flight',
+      help: 'Requests an in-process extension is handling now.',
+      labelNames: ['extension'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const s of stats.values()) this.set({ extension: s.extension }, s.inFlight);
+      },
     });
     this.errors = new Counter({
       name: 'mortise_extension_request_errors_total',
@@ -35,22 +71,23 @@ export class ExtensionRequestMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 30],
       registers: [registry],
     });
-    this.inFlight = new Gauge({
-      name: 'mortise_extension_requests_in_flight',
-      help: 'Requests an in-process extension is handling now.',
-      labelNames: ['extension'],
-      registers: [registry],
-    });
   }
 
-  /** Drops an uninstalled extension's series (every label combination it has). */
-  async forget(extension: string): Promise<void> {
-    for (const metric of [this.requests, this.errors] as Counter<string>[]) {
-      const { values } = await metric.get();
-      for (const { labels } of values) if (labels['extension'] === extension) metric.remove(labels);
+  statsFor(extension: string): ExtensionRequestStats {
+    let stats = this.stats.get(extension);
+    if (!stats) {
+      stats = new ExtensionRequestStats(extension);
+      this.stats.set(extension, stats);
     }
+    return stats;
+  }
+
+  /** Drops an uninstalled extension's series. */
+  async forget(extension: string): Promise<void> {
+    this.stats.delete(extension);
+    const { values } = await this.errors.get();
+    for (const { labels } of values) if (labels['extension'] === extension) this.errors.remove(labels);
     this.duration.remove({ extension });
-    this.inFlight.remove({ extension });
   }
 }
 

@@ -9,3 +9,4 @@ export * from './shared-packages.js';
 export * from './devload.routes.js';
 export * from './testing/in-memory-kernel.js';
 export type { TestUser } from './testing/test-authorizer.js';
+export { writeExtensionPackage } from './testing/extension-package.js';

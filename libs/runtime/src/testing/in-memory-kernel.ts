@@ -74,7 +74,8 @@ export class InMemoryKernel {
     app.addHook('onRequest', async (request, reply) => {
       const info = resolveRequestInfo(request.method, request.url);
       const caller = authenticate(users, request.headers.authorization);
-      const decision = await authorizer.authorize(caller, info);
+      const pending = authorizer.authorize(caller, info);
+      const decision = pending instanceof Promise ? await pending : pending;
       if (!decision.allowed)
         throw new ForbiddenError(`user "${caller.user.username}" cannot ${info.verb} ${info.path}`);
       const dispatcher = kernel.dispatchers.route(info);
