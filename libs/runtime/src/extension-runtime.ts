@@ -10,6 +10,7 @@ import {
   type KindDefinition,
   type KindRegistry,
   type Resource,
+  type SchemaValidator,
 } from '@mortise/api';
 import type { ResourceStore } from '@mortise/store';
 import type { ExtensionLogger } from '@mortise/sdk';
@@ -74,6 +75,7 @@ const SILENT: RuntimeLogger = { debug() {}, info() {}, warn() {}, error() {}, ch
  */
 export class ExtensionRuntime {
   private readonly installed = new Map<string, Installed>();
+  private readonly configValidators = new Map<string, SchemaValidator>();
   private readonly requestMetrics: ExtensionRequestMetrics;
   private readonly registry: Registry;
   private readonly logger: RuntimeLogger;
@@ -322,8 +324,16 @@ export class ExtensionRuntime {
 
   private validateConfig(pkg: LoadedPackage, config: unknown): unknown {
     const schema = pkg.manifest.configSchema ?? { type: 'object' };
+    // One compiled validator per distinct schema: each upgrade parses a new
+    // manifest object, and compiled schemas are never freed by the validator.
+    const key = JSON.stringify(schema);
+    let validate = this.configValidators.get(key);
+    if (!validate) {
+      validate = compileSchemaValidator(schema, `config of extension "${pkg.manifest.name}"`, 'config');
+      this.configValidators.set(key, validate);
+    }
     const value = structuredClone(config ?? {});
-    compileSchemaValidator(schema, `config of extension "${pkg.manifest.name}"`, 'config')(value);
+    validate(value);
     return value;
   }
 
