@@ -55,15 +55,15 @@ for (let i = 0; i < 7; i++) {
 
 // Upgrades under load, alternating between two unpacked versions; each load is a fresh module graph.
 const directories = [await unpack('2.0.0'), await unpack('2.0.1')];
-await kernel.runtime.install(directories[0]!);
-await kernel.runtime.upgrade('announcements', directories[1]!);
+await kernel.runtime.install(directories[0]);
+await kernel.runtime.upgrade('announcements', directories[1]);
 const load = loadInBackground(`${base}${INBOX}`, headers);
 await new Promise((resolve) => setTimeout(resolve, 500));
 const before = memory();
 const upgradeMs: number[] = [];
 for (let i = 0; i < upgrades; i++) {
   const started = performance.now();
-  await kernel.runtime.upgrade('announcements', directories[i % 2]!);
+  await kernel.runtime.upgrade('announcements', directories[i % 2]);
   upgradeMs.push(performance.now() - started);
 }
 await new Promise((resolve) => setTimeout(resolve, 500));
