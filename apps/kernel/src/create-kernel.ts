@@ -117,10 +117,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   });
 
   const nest = await NestFactory.create<NestFastifyApplication>(
-    KernelModule.forRoot(
-      { kinds, store, pipeline, readiness, metrics, logger, authorizer: options.authorizer },
-      options.modules,
-    ),
+    KernelModule.forRoot({ kinds, store, pipeline, readiness, metrics, logger }, options.modules),
     adapter,
     { bodyParser: false, logger: new NestLogger(logger), abortOnError: false },
   );

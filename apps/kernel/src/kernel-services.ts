@@ -1,4 +1,4 @@
-import type { Authorizer, KindRegistry } from '@mortise/api';
+import type { KindRegistry } from '@mortise/api';
 import type { RequestPipeline } from '@mortise/apiserver';
 import type { KernelMetrics, Logger, ReadinessRegistry } from '@mortise/observability';
 import type { ResourceStore } from '@mortise/store';
@@ -11,5 +11,4 @@ export interface KernelServices {
   readiness: ReadinessRegistry;
   metrics: KernelMetrics;
   logger: Logger;
-  authorizer: Authorizer | undefined;
 }

@@ -1,6 +1,5 @@
 import { Global, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import {
-  AUTHORIZER,
   KIND_REGISTRY,
   LOGGER,
   METRICS,
@@ -31,7 +30,6 @@ export class KernelModule {
       { provide: READINESS, useValue: services.readiness },
       { provide: METRICS, useValue: services.metrics },
       { provide: LOGGER, useValue: services.logger },
-      { provide: AUTHORIZER, useValue: services.authorizer ?? null },
     ];
     return {
       module: KernelModule,
