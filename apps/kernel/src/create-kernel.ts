@@ -57,6 +57,8 @@ export interface Kernel extends KernelServices {
   /** The root Fastify instance every route and pipeline hook lives on. */
   app: FastifyInstance;
   nest: NestFastifyApplication;
+  /** Watches being streamed now; shutdown ends them. */
+  watches: OpenWatches;
   /** Every route registered on the root instance, Nest's and Fastify's, for route-wide security tests. */
   routes(): RouteEntry[];
   /** Graceful stop: refuse new requests, end watches, let in-flight requests finish (bounded), close the store. */
@@ -156,6 +158,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     config,
     app,
     nest,
+    watches,
     kinds,
     store,
     pipeline,
