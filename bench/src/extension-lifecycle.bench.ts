@@ -4,11 +4,8 @@
  * heap after a full GC, before and after).
  * Run: node --expose-gc bench/dist/extension-lifecycle.bench.js [upgrades]
  */
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InMemoryKernel } from '@mortise/runtime';
+import { InMemoryKernel, copyExtensionPackage } from '@mortise/runtime';
 import { loadInBackground, median } from './bench-load.js';
 
 const upgrades = Number(process.argv[2] ?? 100);
@@ -17,14 +14,7 @@ const INBOX = '/kapis/announcements.samples.mortise.io/v1/namespaces/bench/inbox
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc');
 
-/** The sample, unpacked into its own directory as `version` (as an install would from a package). */
-async function unpack(version: string): Promise<string> {
-  const directory = await mkdtemp(join(tmpdir(), `mortise-announcements-${version}-`));
-  await cp(join(SAMPLE, 'dist'), join(directory, 'dist'), { recursive: true });
-  const manifest = await readFile(join(SAMPLE, 'extension.yaml'), 'utf8');
-  await writeFile(join(directory, 'extension.yaml'), manifest.replace(/^version: .*$/m, `version: ${version}`));
-  return directory;
-}
+const unpack = (version: string) => copyExtensionPackage(SAMPLE, version);
 
 function memory() {
   gc!();

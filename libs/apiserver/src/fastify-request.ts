@@ -9,6 +9,8 @@ declare module 'fastify' {
     requestInfo: RequestInfo;
     /** `process.hrtime.bigint()` when the request arrived. */
     receivedAt: bigint;
+    /** The dispatcher that answered (`extension/<name>`), when the kernel handed the request on. */
+    dispatchedTo: string | null;
   }
 }
 

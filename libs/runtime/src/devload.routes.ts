@@ -21,6 +21,7 @@ function devLoad(status: ExtensionStatus) {
  * loaded. Until the registry drives installs from InstallPlans this is how
  * `mortise dev` loads an extension. The pipeline authorizes it as
  * `create devloads` in `extensions.mortise.io`, which only platform admins hold;
+ * `DELETE .../devloads/{name}[?purge=true]` uninstalls;
  * the kernel registers it only when development loads are enabled.
  */
 export function registerDevloadRoutes(app: FastifyInstance, runtime: ExtensionRuntime): void {
@@ -32,6 +33,20 @@ export function registerDevloadRoutes(app: FastifyInstance, runtime: ExtensionRu
     const status = await runtime.load(body.directory, body.config === undefined ? {} : { config: body.config });
     return reply.code(201).send(devLoad(status));
   });
+  app.delete<{ Params: { name: string }; Querystring: { purge?: string } }>(
+    `${DEVLOADS_PATH}/:name`,
+    async (request) => {
+      await runtime.uninstall(request.params.name, { purge: request.query.purge === 'true' });
+      return {
+        apiVersion: 'v1',
+        kind: 'Status',
+        metadata: {},
+        status: 'Success',
+        code: 200,
+        message: `extension "${request.params.name}" uninstalled`,
+      };
+    },
+  );
   app.get(DEVLOADS_PATH, async () => ({
     apiVersion: 'extensions.mortise.io/v1',
     kind: 'DevLoadList',

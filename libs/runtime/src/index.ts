@@ -9,4 +9,5 @@ export * from './shared-packages.js';
 export * from './devload.routes.js';
 export * from './testing/in-memory-kernel.js';
 export type { TestUser } from './testing/test-authorizer.js';
-export { writeExtensionPackage } from './testing/extension-package.js';
+export { writeExtensionPackage, copyExtensionPackage } from './testing/extension-package.js';
+export { TestAuthorizer } from './testing/test-authorizer.js';

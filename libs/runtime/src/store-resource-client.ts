@@ -3,7 +3,7 @@ import type { ObjectRef, ResourceStore } from '@mortise/store';
 import type { ExtensionScope, ResourceClient, ResourceListOptions } from '@mortise/sdk';
 
 /** Checks a whole object against its kind (the kernel's validator); throws InvalidError. */
-export type KindValidator = (object: unknown) => void;
+export type KindValidator = (object: Resource) => void;
 
 /**
  * The `ResourceClient` of one extension: the store, limited to the kinds the

@@ -24,6 +24,10 @@ export const KernelConfigSchema = Type.Object({
     Type.Number({ exclusiveMinimum: 0, maximum: 3600 }),
     'a number of seconds above 0, at most 3600',
   ),
+  /** Directories of built in-process extensions to install at start (until install plans drive installs). */
+  extensions: described(Type.Array(Type.String({ minLength: 1 })), 'a list of extension package directories'),
+  /** Serve `POST /kapis/extensions.mortise.io/v1/devloads` (platform admins load a directory: `mortise dev`). */
+  devLoads: described(Type.Boolean(), 'true or false'),
 });
 
 export type KernelConfig = Static<typeof KernelConfigSchema>;
@@ -36,6 +40,8 @@ export const DEFAULT_CONFIG: KernelConfig = {
   logLevel: 'info',
   bodyLimit: 1024 * 1024,
   shutdownTimeoutSeconds: 10,
+  extensions: [],
+  devLoads: false,
 };
 
 /** Environment variable and YAML key of each setting. */
@@ -47,4 +53,6 @@ export const CONFIG_SOURCES: Record<keyof KernelConfig, { env: string; yaml: str
   logLevel: { env: 'MORTISE_LOG_LEVEL', yaml: 'logLevel' },
   bodyLimit: { env: 'MORTISE_BODY_LIMIT', yaml: 'bodyLimit' },
   shutdownTimeoutSeconds: { env: 'MORTISE_SHUTDOWN_TIMEOUT', yaml: 'shutdownTimeoutSeconds' },
+  extensions: { env: 'MORTISE_EXTENSIONS', yaml: 'extensions' },
+  devLoads: { env: 'MORTISE_DEV_LOADS', yaml: 'devLoads' },
 };

@@ -17,8 +17,16 @@ export class ConfigError extends Error {
 const NUMERIC = /^-?\d+(\.\d+)?$/;
 
 function fromEnv(value: string, defaultValue: unknown): unknown {
-  // Environment values are strings; numbers are converted only when they look like one, so "abc" stays wrong.
-  return typeof defaultValue === 'number' && NUMERIC.test(value.trim()) ? Number(value) : value;
+  // Environment values are strings; numbers and booleans are converted only when they look like one, so "abc" stays wrong.
+  if (typeof defaultValue === 'number' && NUMERIC.test(value.trim())) return Number(value);
+  if (typeof defaultValue === 'boolean' && /^(true|false)$/.test(value.trim())) return value.trim() === 'true';
+  // Lists are comma-separated: MORTISE_EXTENSIONS=/opt/ext/a,/opt/ext/b
+  if (Array.isArray(defaultValue))
+    return value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  return value;
 }
 
 function readYaml(path: string): Record<string, unknown> {

@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 
 /**
  * Writes an extension package directory: `extension.yaml` and an entry that
@@ -21,4 +21,17 @@ export async function writeExtensionPackage(manifest: Record<string, unknown>, e
 /** A fixture extension compiled beside this file. */
 export function fixtureEntry(name: 'faults' | 'broken' | 'shadowing'): URL {
   return new URL(`./fixtures/${name}.extension.js`, import.meta.url);
+}
+
+/**
+ * Copies a built extension package (its `extension.yaml` and `dist/`) into a
+ * new directory as `version`, as an install unpacks one: it has no
+ * `node_modules`, so it runs only with the kernel's shared packages.
+ */
+export async function copyExtensionPackage(source: string, version: string): Promise<string> {
+  const directory = await mkdtemp(join(tmpdir(), `mortise-ext-${version}-`));
+  await cp(join(source, 'dist'), join(directory, 'dist'), { recursive: true });
+  const manifest = parse(await readFile(join(source, 'extension.yaml'), 'utf8')) as Record<string, unknown>;
+  await writeFile(join(directory, 'extension.yaml'), stringify({ ...manifest, version }));
+  return directory;
 }

@@ -14,7 +14,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { registerDevloadRoutes } from '../devload.routes.js';
 import { ExtensionRuntime } from '../extension-runtime.js';
-import { resolveRequestInfo } from './request-info.js';
+import { resolveRequestInfo } from '@mortise/authz';
 import { TestAuthorizer, type TestUser } from './test-authorizer.js';
 
 export interface InMemoryKernelOptions {
