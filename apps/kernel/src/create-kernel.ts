@@ -11,7 +11,7 @@ import {
   type Authorizer,
   type KindDefinition,
 } from '@mortise/api';
-import { ExtensionRuntime, registerDevloadRoutes, type RuntimeLogger } from '@mortise/runtime';
+import { ExtensionRuntime, registerDevloadRoutes } from '@mortise/runtime';
 import {
   KERNEL_PUBLIC_PATHS,
   OpenWatches,
