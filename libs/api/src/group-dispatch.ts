@@ -12,8 +12,9 @@ export interface DispatchContext {
 /**
  * A backend that serves the paths of one API group the kernel does not serve
  * itself: an in-process extension or a remote upstream. It owns the raw
- * request and must answer it (the body is still unread). It is called only
- * after authentication and authorization passed.
+ * request and must answer it (the body is still unread); the returned promise
+ * may settle before the answer is sent. It is called only after
+ * authentication and authorization passed, and must not throw.
  */
 export interface GroupDispatcher {
   /** Who answers, for logs and metrics: `extension/announcements`. */

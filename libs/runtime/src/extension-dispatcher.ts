@@ -90,6 +90,7 @@ export class ExtensionDispatcher implements GroupDispatcher {
     );
   }
 
+  /** Hands the request to the active instance; returns once it is handed over, not when answered. */
   async dispatch(request: IncomingMessage, response: ServerResponse, context: DispatchContext): Promise<void> {
     const { extension, metrics } = this.options;
     const instance = this.active;
@@ -106,20 +107,21 @@ export class ExtensionDispatcher implements GroupDispatcher {
     const inFlight: InFlight = { method: request.method ?? '', path: context.info.path, response };
     this.stats.inFlight++;
     this.deadlines.add(inFlight);
+    const finished = (): void => {
+      this.deadlines.delete(inFlight);
+      this.stats.inFlight--;
+      this.duration.observe((performance.now() - started) / 1000);
+      this.stats.answered(instance.version, response.statusCode);
+      if (response.statusCode < 500) this.options.status.recovered();
+    };
     try {
-      await instance.serve(request, response);
+      instance.serve(request, response, finished);
     } catch (err) {
       this.fault('HandlerError', err);
       writeStatus(
         response,
         failureStatus(500, 'InternalError', `extension "${extension}" failed to handle the request`),
       );
-    } finally {
-      this.deadlines.delete(inFlight);
-      this.stats.inFlight--;
-      this.duration.observe((performance.now() - started) / 1000);
-      this.stats.answered(instance.version, response.statusCode);
-      if (response.statusCode < 500) this.options.status.recovered();
     }
   }
 }

@@ -19,16 +19,14 @@ export class ExtensionInstance {
     return this.inFlight;
   }
 
-  /** Serves one request; resolves when its response is finished or its connection closed. */
-  serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  /** Serves one request; `done` runs once its response is finished or its connection closed. */
+  serve(request: IncomingMessage, response: ServerResponse, done: () => void): void {
     this.inFlight++;
-    return new Promise<void>((resolve) => {
-      response.once('close', () => {
-        if (--this.inFlight === 0) this.idle?.();
-        resolve();
-      });
-      this.application.serve(request, response);
+    response.once('close', () => {
+      if (--this.inFlight === 0) this.idle?.();
+      done();
     });
+    this.application.serve(request, response);
   }
 
   /** Resolves when no request is in flight, or after `timeoutMs` (then returns false). */
