@@ -1,16 +1,15 @@
-import type { Authorizer, Caller, DispatchContext, RequestInfo, RequestVerb, UserInfo } from '@mortise/api';
+import {
+  ALL_VERBS,
+  type Authorizer,
+  type Caller,
+  type DispatchContext,
+  type RequestInfo,
+  type RequestVerb,
+  type UserInfo,
+} from '@mortise/api';
 import type { ExtensionAuthorizer, ExtensionCaller, ExtensionScope, ResourceSpec } from '@mortise/sdk';
 
-const RESOURCE_VERBS = new Set<string>([
-  'get',
-  'list',
-  'watch',
-  'create',
-  'update',
-  'patch',
-  'delete',
-  'deletecollection',
-]);
+const RESOURCE_VERBS = new Set<string>(ALL_VERBS);
 
 function requestInfoFor(
   own: { group: string; apiVersion: string },

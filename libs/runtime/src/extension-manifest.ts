@@ -1,19 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { InvalidError, compileSchemaValidator, type StatusCause } from '@mortise/api';
+import { EntrySchema, InvalidError, PolicyRuleSchema, compileSchemaValidator, type StatusCause } from '@mortise/api';
 import { parse } from 'yaml';
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const GROUP = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$';
-
-const PolicyRule = Type.Object({
-  apiGroups: Type.Optional(Type.Array(Type.String())),
-  resources: Type.Optional(Type.Array(Type.String())),
-  verbs: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
-  resourceNames: Type.Optional(Type.Array(Type.String())),
-  nonResourceURLs: Type.Optional(Type.Array(Type.String())),
-});
 
 export const DeclaredKindSchema = Type.Object({
   kind: Type.String({ pattern: '^[A-Z][A-Za-z0-9]*$' }),
@@ -32,24 +24,7 @@ export const RoleTemplateDeclarationSchema = Type.Object({
   description: Type.Optional(Type.String()),
   /** Built-in roles that aggregate this template, e.g. `project-admin`. */
   aggregateTo: Type.Optional(Type.Array(Type.String())),
-  rules: Type.Array(PolicyRule, { minItems: 1 }),
-});
-
-export const EntryDeclarationSchema = Type.Object({
-  name: Type.String({ minLength: 1 }),
-  title: Type.String(),
-  icon: Type.Optional(Type.String()),
-  route: Type.Optional(Type.String()),
-  parent: Type.Optional(Type.String()),
-  order: Type.Optional(Type.Integer()),
-  permission: Type.Optional(
-    Type.Object({
-      verb: Type.String(),
-      apiGroup: Type.Optional(Type.String()),
-      resource: Type.Optional(Type.String()),
-      scope: Type.Optional(Type.String()),
-    }),
-  ),
+  rules: Type.Array(PolicyRuleSchema, { minItems: 1 }),
 });
 
 /** The parts of `extension.yaml` the in-process runtime reads; other fields are kept for other readers. */
@@ -70,7 +45,7 @@ export const RuntimeManifestSchema = Type.Object(
     }),
     resources: Type.Optional(Type.Array(DeclaredKindSchema)),
     roleTemplates: Type.Optional(Type.Array(RoleTemplateDeclarationSchema)),
-    entries: Type.Optional(Type.Array(EntryDeclarationSchema)),
+    entries: Type.Optional(Type.Array(EntrySchema)),
     configSchema: Type.Optional(Type.Object({}, { additionalProperties: true })),
   },
   { additionalProperties: true },
@@ -79,7 +54,6 @@ export const RuntimeManifestSchema = Type.Object(
 export type RuntimeManifest = Static<typeof RuntimeManifestSchema>;
 export type DeclaredKind = Static<typeof DeclaredKindSchema>;
 export type RoleTemplateDeclaration = Static<typeof RoleTemplateDeclarationSchema>;
-export type EntryDeclaration = Static<typeof EntryDeclarationSchema>;
 
 export const MANIFEST_FILE = 'extension.yaml';
 

@@ -4,6 +4,7 @@ import {
   StoreResourceClient,
   readManifest,
   type ExtensionStatus,
+  type InjectedResponse,
   type TestUser,
 } from '@mortise/runtime';
 import type { ResourceClient } from '@mortise/sdk';
@@ -21,12 +22,8 @@ export interface ExtensionHarnessOptions {
   requestTimeoutMs?: number;
 }
 
-export interface HarnessResponse<T = unknown> {
-  status: number;
-  headers: Record<string, string | number | string[] | undefined>;
-  /** Parsed JSON, or the text when the answer is not JSON. */
-  body: T;
-}
+/** `status`, `headers`, and `body`: parsed JSON, or the text when the answer is not JSON. */
+export type HarnessResponse<T = unknown> = InjectedResponse<T>;
 
 /** Calls the extension as one user. Paths are relative to `/kapis/{group}/{apiVersion}/`. */
 export interface ExtensionClient {
