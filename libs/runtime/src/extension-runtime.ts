@@ -25,6 +25,7 @@ import { ExtensionRequestMetrics, NamespacedMetrics } from './extension-metrics.
 import { publicationsOf, publish, unpublish } from './extension-publications.js';
 import { ExtensionStatusRecord, type ExtensionStatus, type StatusListener } from './extension-status.js';
 import { StoreResourceClient, type KindValidator } from './store-resource-client.js';
+import { stackMentions } from './process-fault-guard.js';
 
 /** A pino-style logger; the runtime gives each extension a child. */
 export interface RuntimeLogger extends ExtensionLogger {
@@ -154,6 +155,24 @@ export class ExtensionRuntime {
     entry.metrics.remove();
     await this.requestMetrics.forget(name);
     this.logger.info({ extension: name, purge: options.purge === true }, 'extension uninstalled');
+  }
+
+  /**
+   * Records an error that escaped every request against the extension whose
+   * package its stack points into; returns that extension's name, or
+   * undefined when the error is not an extension's.
+   */
+  absorbFault(err: unknown): string | undefined {
+    for (const [name, entry] of this.installed) {
+      const directories = [entry.pkg.directory, entry.dispatcher.instance?.directory].filter(
+        (d): d is string => d !== undefined,
+      );
+      if (directories.some((directory) => stackMentions(err, directory))) {
+        entry.dispatcher.fault('UncaughtError', err);
+        return name;
+      }
+    }
+    return undefined;
   }
 
   async close(): Promise<void> {

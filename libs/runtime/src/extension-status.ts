@@ -1,6 +1,12 @@
 /** Why an extension is not serving, or what last went wrong with it. */
 export type FailureReason =
-  'BootFailed' | 'UpgradeFailed' | 'HandlerError' | 'HandlerTimeout' | 'Disabled' | 'Draining';
+  | 'BootFailed'
+  | 'UpgradeFailed'
+  | 'HandlerError'
+  | 'HandlerTimeout'
+  /** Thrown or rejected outside any request (a timer, a promise nobody awaited). */
+  | 'UncaughtError'
+  | 'Disabled';
 
 export interface ReadyCondition {
   type: 'Ready';
@@ -69,7 +75,7 @@ export class ExtensionStatusRecord {
   fail(reason: FailureReason, message: string, stillServing: boolean): void {
     this.status.failures++;
     this.status.lastFailure = { reason, message, time: new Date().toISOString() };
-    if (!stillServing || reason === 'HandlerError' || reason === 'HandlerTimeout') {
+    if (!stillServing || reason === 'HandlerError' || reason === 'HandlerTimeout' || reason === 'UncaughtError') {
       this.setReady('False', reason, message);
     } else {
       this.notify(this.snapshot());

@@ -7,6 +7,7 @@ export * from './extension-metrics.js';
 export * from './store-resource-client.js';
 export * from './shared-packages.js';
 export * from './devload.routes.js';
+export { guardProcessFaults } from './process-fault-guard.js';
 export * from './testing/in-memory-kernel.js';
 export type { TestUser } from './testing/test-authorizer.js';
 export { writeExtensionPackage, copyExtensionPackage } from './testing/extension-package.js';
