@@ -25,7 +25,7 @@ import { ExtensionRequestMetrics, NamespacedMetrics } from './extension-metrics.
 import { publicationsOf, publish, unpublish } from './extension-publications.js';
 import { ExtensionStatusRecord, type ExtensionStatus, type StatusListener } from './extension-status.js';
 import { StoreResourceClient, type KindValidator } from './store-resource-client.js';
-import { stackMentions } from './process-fault-guard.js';
+import { stackMentions } from './stack-origin.js';
 
 /** A pino-style logger; the runtime gives each extension a child. */
 export interface RuntimeLogger extends ExtensionLogger {

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import type { ExtensionRuntime } from './extension-runtime.js';
 
 export interface ProcessFaultLogger {
@@ -34,18 +33,4 @@ export function guardProcessFaults(runtime: ExtensionRuntime, logger: ProcessFau
     process.off('unhandledRejection', onRejection);
     process.off('uncaughtException', onException);
   };
-}
-
-/** Whether any frame of the error's stack lies in `directory` (as a path or a file URL). */
-export function stackMentions(err: unknown, directory: string): boolean {
-  const stack = err instanceof Error ? (err.stack ?? '') : '';
-  if (!stack) return false;
-  const prefix = directory.endsWith('/') ? directory : `${directory}/`;
-  for (const line of stack.split('\n')) {
-    const match = /(file:\/\/[^\s)?:]+|\/[^\s)?:]+)/.exec(line);
-    if (!match?.[1]) continue;
-    const path = match[1].startsWith('file://') ? fileURLToPath(match[1]) : match[1];
-    if (path.startsWith(prefix)) return true;
-  }
-  return false;
 }
