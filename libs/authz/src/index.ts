@@ -6,3 +6,6 @@ export * from './role-aggregation.js';
 export * from './rule-compiler.js';
 export * from './rbac-index.js';
 export * from './rbac-authorizer.js';
+export * from './access-review.js';
+export * from './audit/audit-event.js';
+export * from './audit/audit-log.js';
