@@ -6,3 +6,4 @@ export * from './kind-definition.js';
 export * from './kind-registry.js';
 export * from './group-registry.js';
 export * from './request-context.js';
+export * from './admission.js';

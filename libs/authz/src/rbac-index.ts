@@ -86,6 +86,20 @@ export class RbacIndex {
     return true;
   }
 
+  /** Makes the index hold exactly `objects` (a fresh list after a broken watch); returns whether anything changed. */
+  resync(objects: readonly Resource[]): boolean {
+    let changed = false;
+    const listed = new Set<string>();
+    for (const object of objects) {
+      listed.add(objectKey(object));
+      changed = this.apply('ADDED', object) || changed;
+    }
+    for (const [key, object] of [...this.objects]) {
+      if (!listed.has(key)) changed = this.apply('DELETED', object) || changed;
+    }
+    return changed;
+  }
+
   onChange(listener: (object: Resource) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -106,6 +120,10 @@ export class RbacIndex {
   /** Restricting rules of an API key by id or name; undefined when the key carries the owner's full rights. */
   apiKeyRestriction(keyId: string): readonly PolicyRule[] | undefined {
     return this.apiKeyRules.get(keyId);
+  }
+
+  roleTemplates(): Iterable<RoleTemplateObject> {
+    return this.templates.values();
   }
 
   role(kind: RoleKindName, scope: string, name: string): RoleObject | undefined {

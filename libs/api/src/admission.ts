@@ -1,0 +1,32 @@
+import type { KindDefinition } from './kind-definition.js';
+import type { Resource } from './object-meta.schema.js';
+import type { Caller } from './request-context.js';
+
+export type AdmissionOperation = 'create' | 'update' | 'delete';
+
+/** One write the generic REST is about to make, as admission plugins see it. */
+export interface AdmissionRequest {
+  operation: AdmissionOperation;
+  caller: Caller;
+  kind: KindDefinition;
+  /** create/update: the object about to be stored (plugins may change it); delete: the stored object. */
+  object: Resource;
+  /** update: the stored object before the change. */
+  oldObject?: Resource;
+  /** Query parameters of the request (e.g. `cascade=true` on a delete). */
+  options: Readonly<Record<string, string>>;
+}
+
+/**
+ * A step every write of the generic REST passes, for rules a schema cannot
+ * say: stamping, immutability, uniqueness across scopes, protection,
+ * escalation checks, and the side effects that follow a write. `admit`
+ * throws a domain error to refuse; `written` runs once the store accepted.
+ */
+export interface AdmissionPlugin {
+  readonly name: string;
+  /** Which kinds it looks at; absent means all. */
+  handles?(kind: KindDefinition): boolean;
+  admit?(request: AdmissionRequest): Promise<void> | void;
+  written?(request: AdmissionRequest, stored: Resource): Promise<void> | void;
+}
