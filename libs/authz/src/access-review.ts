@@ -5,8 +5,8 @@ import {
   type Caller,
   type KindRegistry,
   type StatusCause,
+  TENANT_GROUP,
 } from '@mortise/api';
-import { TENANT_API_GROUP } from './rbac-kinds.js';
 import type { AccessCheck, Principal, RbacAuthorizer } from './rbac-authorizer.js';
 
 /** `POST /kapis/iam.mortise.io/v1/accessreviews`: a resource question or a non-resource one. */
@@ -176,7 +176,7 @@ export class AccessReviewer {
       this.authz.decide(this.authz.principalOf(caller), {
         ...base,
         verb: 'list',
-        apiGroup: TENANT_API_GROUP,
+        apiGroup: TENANT_GROUP,
         resource: 'members',
         name: '',
         workspace: review.workspace ?? '',

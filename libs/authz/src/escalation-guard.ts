@@ -1,7 +1,6 @@
-import { ForbiddenError, type Caller } from '@mortise/api';
-import { ROLE_PLURALS, IAM_API_GROUP, type GrantScope, type RoleKindName } from './rbac-kinds.js';
+import { ForbiddenError, type Caller, IAM_GROUP, type PolicyRule } from '@mortise/api';
+import { ROLE_PLURALS, type GrantScope, type RoleKindName } from './rbac-kinds.js';
 import type { RbacAuthorizer } from './rbac-authorizer.js';
-import type { PolicyRule } from './rbac-types.js';
 
 function describeRule(rule: PolicyRule): string {
   if (rule.nonResourceURLs) return `${rule.verbs.join(',')} ${rule.nonResourceURLs.join(',')}`;
@@ -71,7 +70,7 @@ export class EscalationGuard {
       verb,
       isResourceRequest: true,
       path: '',
-      apiGroup: IAM_API_GROUP,
+      apiGroup: IAM_GROUP,
       resource: ROLE_PLURALS[kind],
       subresource: '',
       name,
@@ -83,7 +82,7 @@ export class EscalationGuard {
     const more = missing.length > 3 ? ` and ${missing.length - 3} more` : '';
     throw new ForbiddenError(
       `user "${caller.user.username}" cannot ${what} ${describeScope(scope)}: it grants rights the user does not hold (${shown}${more}); that needs "${verb}" on ${ROLE_PLURALS[kind]}`,
-      { group: IAM_API_GROUP, kind, name },
+      { group: IAM_GROUP, kind, name },
     );
   }
 }

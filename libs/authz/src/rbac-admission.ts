@@ -4,11 +4,12 @@ import {
   type AdmissionRequest,
   type KindDefinition,
   type Resource,
+  IAM_GROUP,
 } from '@mortise/api';
 import { scopeOf } from '@mortise/store';
 import type { EscalationGuard } from './escalation-guard.js';
 import { isAuthorizationRelevant, type RbacIndex } from './rbac-index.js';
-import { IAM_API_GROUP, ROLE_KIND_FOR_BINDING, grantScopeOf, isBindingKind, isRoleKind } from './rbac-kinds.js';
+import { ROLE_KIND_FOR_BINDING, grantScopeOf, isBindingKind, isRoleKind } from './rbac-kinds.js';
 import type { BindingObject, RoleObject } from './rbac-types.js';
 import { aggregateRules } from './role-aggregation.js';
 
@@ -32,7 +33,7 @@ export class RbacAdmission implements AdmissionPlugin {
   }
 
   admit(request: AdmissionRequest): void {
-    if (request.operation === 'delete' || request.kind.group !== IAM_API_GROUP) return;
+    if (request.operation === 'delete' || request.kind.group !== IAM_GROUP) return;
     const { object, caller } = request;
     if (isRoleKind(object.kind)) {
       const role = object as RoleObject;

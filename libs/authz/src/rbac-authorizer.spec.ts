@@ -1,10 +1,9 @@
 import { describe, it, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Caller, RequestInfo, Resource } from '@mortise/api';
+import { type Caller, type RequestInfo, type Resource, aggregateToLabel } from '@mortise/api';
 import { RbacAuthorizer } from './rbac-authorizer.js';
 import { RbacIndex } from './rbac-index.js';
 import { bindingObject, roleObject } from './rbac-objects.js';
-import { aggregateToLabel } from './rbac-kinds.js';
 
 const ALL: { apiGroups: string[]; resources: string[]; verbs: string[] } = {
   apiGroups: ['*'],

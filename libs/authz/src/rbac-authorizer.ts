@@ -1,9 +1,16 @@
-import { AUTHENTICATED_GROUP, type Authorizer, type Caller, type Decision, type RequestInfo } from '@mortise/api';
+import {
+  AUTHENTICATED_GROUP,
+  type Authorizer,
+  type Caller,
+  type Decision,
+  type RequestInfo,
+  TENANT_GROUP,
+  type PolicyRule,
+} from '@mortise/api';
 import { actionOf, nonResourceSubject, resourceSubject, type AccessSubject } from './access-subject.js';
-import { TENANT_API_GROUP, type GrantScope } from './rbac-kinds.js';
+import { type GrantScope } from './rbac-kinds.js';
 import type { RbacIndex } from './rbac-index.js';
 import { compileGrants, type CompiledAbility, type Grant, type ObjectTrace } from './rule-compiler.js';
-import type { PolicyRule } from './rbac-types.js';
 
 /** Whom a decision is about: a user, their groups, and the API key they called with, if any. */
 export interface Principal {
@@ -102,11 +109,9 @@ export class RbacAuthorizer implements Authorizer {
   mayGetObject(principal: Principal | Caller, apiGroup: string, resource: string, object: ObjectLocation): boolean {
     const p = 'user' in principal ? this.principalOf(principal) : principal;
     const workspace =
-      object.metadata.workspace ??
-      (apiGroup === TENANT_API_GROUP && resource === 'workspaces' ? object.metadata.name : '');
+      object.metadata.workspace ?? (apiGroup === TENANT_GROUP && resource === 'workspaces' ? object.metadata.name : '');
     const project =
-      object.metadata.namespace ??
-      (apiGroup === TENANT_API_GROUP && resource === 'projects' ? object.metadata.name : '');
+      object.metadata.namespace ?? (apiGroup === TENANT_GROUP && resource === 'projects' ? object.metadata.name : '');
     return this.decide(p, {
       verb: 'get',
       isResourceRequest: true,
@@ -207,7 +212,7 @@ export class RbacAuthorizer implements Authorizer {
   private subjectOf(check: AccessCheck): AccessSubject {
     if (!check.isResourceRequest) return nonResourceSubject(check.path);
     let { workspace, project } = check;
-    if (check.apiGroup === TENANT_API_GROUP && check.name && !check.subresource) {
+    if (check.apiGroup === TENANT_GROUP && check.name && !check.subresource) {
       if (check.resource === 'projects') project = check.name;
       else if (check.resource === 'workspaces') workspace = check.name;
     }

@@ -1,25 +1,23 @@
-import type { Resource } from '@mortise/api';
+import { type Resource, IAM_GROUP, TENANT_GROUP } from '@mortise/api';
 import type { KindRef, ResourceStore } from '@mortise/store';
 import { isAuthorizationRelevant, type RbacIndex } from './rbac-index.js';
 import {
   API_KEY_KIND,
   BINDING_PLURALS,
-  IAM_API_GROUP,
   PROJECT_KIND,
   ROLE_PLURALS,
   ROLE_TEMPLATE_KIND,
-  TENANT_API_GROUP,
   USER_KIND,
 } from './rbac-kinds.js';
 
 /** Every kind the index follows. */
 export const AUTHORIZATION_KINDS: readonly KindRef[] = [
-  ...Object.keys(ROLE_PLURALS).map((kind) => ({ group: IAM_API_GROUP, kind })),
-  ...Object.keys(BINDING_PLURALS).map((kind) => ({ group: IAM_API_GROUP, kind })),
-  { group: IAM_API_GROUP, kind: ROLE_TEMPLATE_KIND },
-  { group: IAM_API_GROUP, kind: USER_KIND },
-  { group: IAM_API_GROUP, kind: API_KEY_KIND },
-  { group: TENANT_API_GROUP, kind: PROJECT_KIND },
+  ...Object.keys(ROLE_PLURALS).map((kind) => ({ group: IAM_GROUP, kind })),
+  ...Object.keys(BINDING_PLURALS).map((kind) => ({ group: IAM_GROUP, kind })),
+  { group: IAM_GROUP, kind: ROLE_TEMPLATE_KIND },
+  { group: IAM_GROUP, kind: USER_KIND },
+  { group: IAM_GROUP, kind: API_KEY_KIND },
+  { group: TENANT_GROUP, kind: PROJECT_KIND },
 ];
 
 const RETRY_MS = 1000;

@@ -1,13 +1,11 @@
-import type { Resource } from '@mortise/api';
+import { type Resource, IAM_GROUP, TENANT_GROUP, type PolicyRule } from '@mortise/api';
 import { scopeOf, type WatchEventType } from '@mortise/store';
 import { aggregateRules } from './role-aggregation.js';
 import {
   API_KEY_KIND,
-  IAM_API_GROUP,
   PROJECT_KIND,
   ROLE_KIND_FOR_BINDING,
   ROLE_TEMPLATE_KIND,
-  TENANT_API_GROUP,
   USER_KIND,
   grantScopeOf,
   isBindingKind,
@@ -15,7 +13,7 @@ import {
   type RoleKindName,
 } from './rbac-kinds.js';
 import type { Grant } from './rule-compiler.js';
-import type { BindingObject, PolicyRule, RoleObject, RoleTemplateObject } from './rbac-types.js';
+import type { BindingObject, RoleObject, RoleTemplateObject } from './rbac-types.js';
 
 function objectKey(object: Resource): string {
   return `${object.kind}/${scopeOf(object) ?? ''}/${object.metadata.name}`;
@@ -36,8 +34,8 @@ function isOlder(incoming: string | undefined, known: string | undefined): boole
 /** The kinds whose changes alter decisions. */
 export function isAuthorizationRelevant(object: Pick<Resource, 'apiVersion' | 'kind'>): boolean {
   const group = object.apiVersion.split('/')[0];
-  if (group === TENANT_API_GROUP) return object.kind === PROJECT_KIND;
-  if (group !== IAM_API_GROUP) return false;
+  if (group === TENANT_GROUP) return object.kind === PROJECT_KIND;
+  if (group !== IAM_GROUP) return false;
   return (
     isRoleKind(object.kind) ||
     isBindingKind(object.kind) ||

@@ -1,6 +1,4 @@
-/** Names authorization and tenancy agree on: groups, kinds, plurals and labels. */
-export const IAM_API_GROUP = 'iam.mortise.io';
-export const TENANT_API_GROUP = 'tenant.mortise.io';
+/** Names authorization and tenancy agree on: kinds, plurals and labels. */
 
 export type RoleKindName = 'GlobalRole' | 'WorkspaceRole' | 'Role';
 export type BindingKindName = 'GlobalRoleBinding' | 'WorkspaceRoleBinding' | 'RoleBinding';
@@ -37,11 +35,6 @@ export const WORKSPACE_KIND = 'Workspace';
 
 /** Marks the roles the kernel creates; they cannot be deleted. */
 export const BUILTIN_LABEL = 'iam.mortise.io/builtin';
-
-/** Label on a RoleTemplate that makes the named role aggregate it. */
-export function aggregateToLabel(role: string): string {
-  return `iam.mortise.io/aggregate-to-${role}`;
-}
 
 export function isRoleKind(kind: string): kind is RoleKindName {
   return kind === 'GlobalRole' || kind === 'WorkspaceRole' || kind === 'Role';

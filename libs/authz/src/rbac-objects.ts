@@ -1,11 +1,6 @@
-import {
-  IAM_API_GROUP,
-  ROLE_KIND_FOR_BINDING,
-  type BindingKindName,
-  type GrantScope,
-  type RoleKindName,
-} from './rbac-kinds.js';
-import type { AggregationRoleTemplates, BindingObject, PolicyRule, RoleObject, Subject } from './rbac-types.js';
+import { IAM_GROUP, type AggregationRoleTemplates, type PolicyRule, type Subject } from '@mortise/api';
+import { ROLE_KIND_FOR_BINDING, type BindingKindName, type GrantScope, type RoleKindName } from './rbac-kinds.js';
+import type { BindingObject, RoleObject } from './rbac-types.js';
 
 function scopeMetadata(scope: GrantScope): { namespace?: string; workspace?: string } {
   switch (scope.level) {
@@ -31,7 +26,7 @@ export function roleObject(
   extra: { labels?: Record<string, string>; aggregationRoleTemplates?: AggregationRoleTemplates } = {},
 ): RoleObject {
   const role: RoleObject = {
-    apiVersion: `${IAM_API_GROUP}/v1`,
+    apiVersion: `${IAM_GROUP}/v1`,
     kind,
     metadata: { name, ...scopeMetadata(scope), ...(extra.labels ? { labels: extra.labels } : {}) },
     rules,
@@ -50,10 +45,10 @@ export function bindingObject(
   labels?: Record<string, string>,
 ): BindingObject {
   return {
-    apiVersion: `${IAM_API_GROUP}/v1`,
+    apiVersion: `${IAM_GROUP}/v1`,
     kind,
     metadata: { name, ...scopeMetadata(scope), ...(labels ? { labels } : {}) },
-    roleRef: { apiGroup: IAM_API_GROUP, kind: ROLE_KIND_FOR_BINDING[kind], name: roleName },
+    roleRef: { apiGroup: IAM_GROUP, kind: ROLE_KIND_FOR_BINDING[kind], name: roleName },
     subjects,
   };
 }

@@ -1,4 +1,5 @@
-import type { LabelSelector, PolicyRule, RoleObject, RoleTemplateObject } from './rbac-types.js';
+import { type LabelSelector, type PolicyRule } from '@mortise/api';
+import type { RoleObject, RoleTemplateObject } from './rbac-types.js';
 
 /** Kubernetes LabelSelector semantics: every `matchLabels` pair and every expression must hold. */
 export function labelSelectorMatches(selector: LabelSelector, labels: Record<string, string> | undefined): boolean {

@@ -1,8 +1,8 @@
+import { type PolicyRule } from '@mortise/api';
 import { createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
 import { ANY_SUBJECT, NON_RESOURCE_TYPE, actionOf, type AccessSubject } from './access-subject.js';
 import { conditionsMatcher } from './fast-in.matcher.js';
 import type { GrantScope } from './rbac-kinds.js';
-import type { PolicyRule } from './rbac-types.js';
 
 /** Names one role or binding, for "which role allowed this". */
 export interface ObjectTrace {

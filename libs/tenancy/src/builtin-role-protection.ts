@@ -4,8 +4,9 @@ import {
   type AdmissionPlugin,
   type AdmissionRequest,
   type KindDefinition,
+  IAM_GROUP,
 } from '@mortise/api';
-import { BUILTIN_LABEL, IAM_API_GROUP, isRoleKind } from '@mortise/authz';
+import { BUILTIN_LABEL, isRoleKind } from '@mortise/authz';
 import { isBuiltin } from './builtin-roles.js';
 
 /**
@@ -17,7 +18,7 @@ export class BuiltinRoleProtection implements AdmissionPlugin {
   readonly name = 'builtin-role-protection';
 
   handles(kind: KindDefinition): boolean {
-    return kind.group === IAM_API_GROUP && isRoleKind(kind.kind);
+    return kind.group === IAM_GROUP && isRoleKind(kind.kind);
   }
 
   admit({ operation, object, oldObject }: AdmissionRequest): void {

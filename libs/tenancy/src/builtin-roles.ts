@@ -1,12 +1,9 @@
+import { IAM_GROUP, TENANT_GROUP, aggregateToLabel, type PolicyRule } from '@mortise/api';
 import {
   BUILTIN_LABEL,
-  IAM_API_GROUP,
   SELF_RESOURCE_NAME,
-  TENANT_API_GROUP,
-  aggregateToLabel,
   roleObject,
   type GrantScope,
-  type PolicyRule,
   type RoleKindName,
   type RoleObject,
 } from '@mortise/authz';
@@ -47,9 +44,9 @@ export const GLOBAL_BUILTIN_ROLES: readonly BuiltinRole[] = [
   {
     name: PLATFORM_REGULAR,
     rules: [
-      { apiGroups: [TENANT_API_GROUP], resources: ['workspaces'], verbs: ['create'] },
+      { apiGroups: [TENANT_GROUP], resources: ['workspaces'], verbs: ['create'] },
       // To add someone as a member you must be able to find them.
-      { apiGroups: [IAM_API_GROUP], resources: ['users'], verbs: ['get', 'list'] },
+      { apiGroups: [IAM_GROUP], resources: ['users'], verbs: ['get', 'list'] },
     ],
   },
   {
@@ -57,19 +54,19 @@ export const GLOBAL_BUILTIN_ROLES: readonly BuiltinRole[] = [
     name: AUTHENTICATED_ROLE,
     rules: [
       {
-        apiGroups: [IAM_API_GROUP],
+        apiGroups: [IAM_GROUP],
         resources: ['users'],
         resourceNames: [SELF_RESOURCE_NAME],
         verbs: ['get', 'update', 'patch'],
       },
       {
-        apiGroups: [IAM_API_GROUP],
+        apiGroups: [IAM_GROUP],
         resources: ['users/password', 'users/apikeys', 'users/loginrecords'],
         resourceNames: [SELF_RESOURCE_NAME],
         verbs: ['get', 'list', 'create', 'update', 'patch', 'delete'],
       },
-      { apiGroups: [IAM_API_GROUP], resources: ['apikeys'], verbs: ['create'] },
-      { apiGroups: [IAM_API_GROUP], resources: ['accessreviews'], verbs: ['create'] },
+      { apiGroups: [IAM_GROUP], resources: ['apikeys'], verbs: ['create'] },
+      { apiGroups: [IAM_GROUP], resources: ['accessreviews'], verbs: ['create'] },
       { apiGroups: [EXTENSIONS_API_GROUP], resources: ['extensionentries', 'jsbundles'], verbs: ['get', 'list'] },
       { nonResourceURLs: ['/oauth/userinfo', '/oauth/logout', '/kapis', '/kapis/*'], verbs: ['get', 'post'] },
     ],
@@ -82,10 +79,10 @@ export const WORKSPACE_BUILTIN_ROLES: readonly BuiltinRole[] = [
   {
     name: WORKSPACE_REGULAR,
     rules: [
-      { apiGroups: [TENANT_API_GROUP], resources: ['workspaces'], verbs: ['get'] },
-      { apiGroups: [TENANT_API_GROUP], resources: ['members'], verbs: ['get', 'list'] },
-      { apiGroups: [TENANT_API_GROUP], resources: ['projects'], verbs: ['create'] },
-      { apiGroups: [IAM_API_GROUP], resources: ['workspaceroles'], verbs: ['get', 'list'] },
+      { apiGroups: [TENANT_GROUP], resources: ['workspaces'], verbs: ['get'] },
+      { apiGroups: [TENANT_GROUP], resources: ['members'], verbs: ['get', 'list'] },
+      { apiGroups: [TENANT_GROUP], resources: ['projects'], verbs: ['create'] },
+      { apiGroups: [IAM_GROUP], resources: ['workspaceroles'], verbs: ['get', 'list'] },
     ],
   },
   { name: WORKSPACE_VIEWER, rules: [READ_EVERYTHING] },

@@ -5,9 +5,9 @@ import {
   type Caller,
   type Resource,
   type StatusCause,
+  IAM_GROUP,
 } from '@mortise/api';
 import {
-  IAM_API_GROUP,
   aggregateRules,
   bindingObject,
   type BindingKindName,
@@ -95,7 +95,7 @@ export class MembersService {
 
   async list(_caller: Caller, scope: MemberScope): Promise<{ items: Member[] }> {
     const bindings = await this.store.list(
-      { group: IAM_API_GROUP, kind: KINDS[scope.level].binding },
+      { group: IAM_GROUP, kind: KINDS[scope.level].binding },
       { scope: storeScope(scope), labelSelector: MEMBER_USER_LABEL },
     );
     const items = bindings.items
@@ -146,7 +146,7 @@ export class MembersService {
     let role: RoleObject;
     try {
       role = await this.store.get({
-        group: IAM_API_GROUP,
+        group: IAM_GROUP,
         kind: roleKind,
         scope: storeScope(scope),
         name: roleName,
@@ -166,7 +166,7 @@ export class MembersService {
   }
 
   private async revoke(binding: Resource): Promise<void> {
-    const ref: ObjectRef = { group: IAM_API_GROUP, kind: binding.kind, name: binding.metadata.name };
+    const ref: ObjectRef = { group: IAM_GROUP, kind: binding.kind, name: binding.metadata.name };
     const scope = binding.metadata.namespace ?? binding.metadata.workspace;
     if (scope) ref.scope = scope;
     const removed = await this.store.delete(ref);
@@ -175,7 +175,7 @@ export class MembersService {
 
   private async existing(scope: MemberScope, username: string): Promise<BindingObject | undefined> {
     const found = await this.store.list(
-      { group: IAM_API_GROUP, kind: KINDS[scope.level].binding },
+      { group: IAM_GROUP, kind: KINDS[scope.level].binding },
       { scope: storeScope(scope), labelSelector: `${MEMBER_USER_LABEL}=${username}` },
     );
     return found.items.find((b) => !b.metadata.deletionTimestamp) as BindingObject | undefined;

@@ -1,10 +1,9 @@
-import type { Resource } from '@mortise/api';
-import { IAM_API_GROUP, TENANT_API_GROUP } from '@mortise/authz';
+import { type Resource, IAM_GROUP, TENANT_GROUP } from '@mortise/api';
 import type { KindRef } from '@mortise/store';
 
-export const WORKSPACE: KindRef = { group: TENANT_API_GROUP, kind: 'Workspace' };
-export const PROJECT: KindRef = { group: TENANT_API_GROUP, kind: 'Project' };
-export const USER: KindRef = { group: IAM_API_GROUP, kind: 'User' };
+export const WORKSPACE: KindRef = { group: TENANT_GROUP, kind: 'Workspace' };
+export const PROJECT: KindRef = { group: TENANT_GROUP, kind: 'Project' };
+export const USER: KindRef = { group: IAM_GROUP, kind: 'User' };
 
 /** Keeps a Workspace until its roles, bindings and other workspace objects are gone. */
 export const WORKSPACE_FINALIZER = 'tenant.mortise.io/workspace-cleanup';

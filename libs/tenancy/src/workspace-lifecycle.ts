@@ -5,8 +5,9 @@ import {
   type AdmissionRequest,
   type KindDefinition,
   type Resource,
+  TENANT_GROUP,
 } from '@mortise/api';
-import { TENANT_API_GROUP, type RbacIndex } from '@mortise/authz';
+import { type RbacIndex } from '@mortise/authz';
 import type { ResourceStore } from '@mortise/store';
 import { WORKSPACE_ADMIN } from './builtin-roles.js';
 import type { BuiltinRoleStamper } from './builtin-role-stamper.js';
@@ -51,7 +52,7 @@ export class WorkspaceLifecycle implements AdmissionPlugin {
         const names = projects.items.map((p) => p.metadata.name);
         throw new ConflictError(
           `workspace "${object.metadata.name}" still has ${names.length} project(s) (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}); delete them first, or delete the workspace with ?cascade=true to remove them and their contents`,
-          { group: TENANT_API_GROUP, kind: 'Workspace', name: object.metadata.name },
+          { group: TENANT_GROUP, kind: 'Workspace', name: object.metadata.name },
         );
       }
       default: {

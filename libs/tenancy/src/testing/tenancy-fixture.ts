@@ -1,6 +1,16 @@
 import {
   AUTHENTICATED_GROUP,
+  GlobalRoleBindingKind,
+  GlobalRoleKind,
   KindRegistry,
+  ProjectKind,
+  RoleBindingKind,
+  RoleKind,
+  RoleTemplateKind,
+  UserKind,
+  WorkspaceKind,
+  WorkspaceRoleBindingKind,
+  WorkspaceRoleKind,
   type AdmissionOperation,
   type AdmissionPlugin,
   type AdmissionRequest,
@@ -8,6 +18,7 @@ import {
   type KindDefinition,
   type KindScope,
   type Resource,
+  registerKernelKinds,
 } from '@mortise/api';
 import { EscalationGuard, RbacAdmission, RbacAuthorizer, RbacIndex, RbacIndexFeed } from '@mortise/authz';
 import { MemoryStore, type ObjectRef } from '@mortise/store';
@@ -32,16 +43,17 @@ function kind(group: string, kindName: string, plural: string, scope: KindScope)
 }
 
 export const TEST_KINDS = {
-  Workspace: kind('tenant.mortise.io', 'Workspace', 'workspaces', 'global'),
-  Project: kind('tenant.mortise.io', 'Project', 'projects', 'workspace'),
-  User: kind('iam.mortise.io', 'User', 'users', 'global'),
-  GlobalRole: kind('iam.mortise.io', 'GlobalRole', 'globalroles', 'global'),
-  GlobalRoleBinding: kind('iam.mortise.io', 'GlobalRoleBinding', 'globalrolebindings', 'global'),
-  WorkspaceRole: kind('iam.mortise.io', 'WorkspaceRole', 'workspaceroles', 'workspace'),
-  WorkspaceRoleBinding: kind('iam.mortise.io', 'WorkspaceRoleBinding', 'workspacerolebindings', 'workspace'),
-  Role: kind('iam.mortise.io', 'Role', 'roles', 'namespace'),
-  RoleBinding: kind('iam.mortise.io', 'RoleBinding', 'rolebindings', 'namespace'),
-  RoleTemplate: kind('iam.mortise.io', 'RoleTemplate', 'roletemplates', 'global'),
+  Workspace: WorkspaceKind,
+  Project: ProjectKind,
+  User: UserKind,
+  GlobalRole: GlobalRoleKind,
+  GlobalRoleBinding: GlobalRoleBindingKind,
+  WorkspaceRole: WorkspaceRoleKind,
+  WorkspaceRoleBinding: WorkspaceRoleBindingKind,
+  Role: RoleKind,
+  RoleBinding: RoleBindingKind,
+  RoleTemplate: RoleTemplateKind,
+  /** A project-scoped kind as an extension would declare one. */
   Widget: kind('example.mortise.io', 'Widget', 'widgets', 'namespace'),
 } as const;
 
@@ -73,7 +85,8 @@ export class TenancyFixture {
 
   static async start(admins: string[] = ['admin']): Promise<TenancyFixture> {
     const fx = new TenancyFixture();
-    for (const def of Object.values(TEST_KINDS)) fx.kinds.register(def);
+    registerKernelKinds(fx.kinds);
+    fx.kinds.register(TEST_KINDS.Widget);
     await fx.feed.start();
     await bootstrapPlatformRoles(fx.store, fx.stamper, fx.index, admins);
     return fx;
