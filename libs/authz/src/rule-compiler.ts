@@ -1,7 +1,7 @@
 import { type PolicyRule } from '@mortise/api';
 import { createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
 import { ANY_SUBJECT, NON_RESOURCE_TYPE, actionOf, type AccessSubject } from './access-subject.js';
-import { conditionsMatcher } from './fast-in.matcher.js';
+import { conditionsMatcher, indexInArray } from './fast-in.matcher.js';
 import type { GrantScope } from './rbac-kinds.js';
 
 /** Names one role or binding, for "which role allowed this". */
@@ -75,9 +75,9 @@ function scopeCondition(group: GrantGroup): Record<string, unknown> {
     case 'global':
       return {};
     case 'workspace':
-      return { workspace: { $in: values } };
+      return { workspace: { $in: indexInArray(values) } };
     case 'project':
-      return { project: { $in: values } };
+      return { project: { $in: indexInArray(values) } };
     default: {
       const unreachable: never = group.level;
       return unreachable;
@@ -99,7 +99,8 @@ function nonResourceRules(rule: PolicyRule, action: string | string[]): RawRule[
   const exact = urls.filter((u) => !u.endsWith('*'));
   const prefixes = urls.filter((u) => u.endsWith('*')).map((u) => u.slice(0, -1));
   const out: RawRule[] = [];
-  if (exact.length > 0) out.push({ action, subject: NON_RESOURCE_TYPE, conditions: { path: { $in: exact } } });
+  if (exact.length > 0)
+    out.push({ action, subject: NON_RESOURCE_TYPE, conditions: { path: { $in: indexInArray(exact) } } });
   for (const prefix of prefixes) {
     out.push({ action, subject: NON_RESOURCE_TYPE, conditions: { path: { $regex: `^${escapeRegExp(prefix)}` } } });
   }
@@ -115,9 +116,9 @@ function resourceRules(
   const groups = rule.apiGroups ?? [];
   if (groups.length === 0) return [];
   const base: Record<string, unknown> = { ...scope };
-  if (!groups.includes('*')) base.apiGroup = { $in: groups };
+  if (!groups.includes('*')) base.apiGroup = { $in: indexInArray(groups) };
   const names = (rule.resourceNames ?? []).map((n) => (n === SELF_RESOURCE_NAME ? username : n));
-  if (names.length > 0) base.name = { $in: names };
+  if (names.length > 0) base.name = { $in: indexInArray(names) };
   const out: RawRule[] = [];
   for (const entry of rule.resources ?? []) {
     const slash = entry.indexOf('/');
