@@ -12,3 +12,4 @@ export * from './escalation-guard.js';
 export * from './rbac-admission.js';
 export * from './audit/audit-event.js';
 export * from './audit/audit-log.js';
+export * from './request-info.js';
