@@ -57,6 +57,18 @@ describe(WatchHub.name, () => {
     assert.equal(hub.floor, 5);
   });
 
+  it('stops at once on abort, queued events or not, and never registers an already-aborted watch', async () => {
+    const hub = new WatchHub(0);
+    const controller = new AbortController();
+    const iterator = hub.watch({ resourceVersion: '0', signal: controller.signal }, () => [])[Symbol.asyncIterator]();
+    hub.publish(added(1));
+    controller.abort();
+    assert.equal((await iterator.next()).done, true);
+    const late = hub.watch({ resourceVersion: '0', signal: controller.signal }, () => [])[Symbol.asyncIterator]();
+    assert.equal((await late.next()).done, true);
+    assert.equal(hub.watcherCount, 0);
+  });
+
   it('ends watches on closeAll', async () => {
     const hub = new WatchHub(0);
     const iterator = hub.watch({ resourceVersion: '0' }, () => [])[Symbol.asyncIterator]();
