@@ -149,8 +149,8 @@ describe(RbacAuthorizer.name, () => {
     it('filter objects by what the caller may get', () => {
       const bob = caller('bob');
       const ws = (name: string) => ({ metadata: { name } });
-      assert.equal(authz.mayGetObject(bob, 'tenant.mortise.io', 'workspaces', ws('w1')), true);
-      assert.equal(authz.mayGetObject(bob, 'tenant.mortise.io', 'workspaces', ws('w2')), false);
+      assert.equal(authz.mayGet(bob, 'tenant.mortise.io', 'workspaces', ws('w1')), true);
+      assert.equal(authz.mayGet(bob, 'tenant.mortise.io', 'workspaces', ws('w2')), false);
       const listAll = authz.authorize(bob, request('list', 'workspaces', { apiGroup: 'tenant.mortise.io' }));
       assert.equal(listAll.filtered, true);
     });

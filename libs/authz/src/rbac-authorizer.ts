@@ -1,11 +1,12 @@
 import {
   AUTHENTICATED_GROUP,
+  TENANT_GROUP,
   type Authorizer,
   type Caller,
   type Decision,
-  type RequestInfo,
-  TENANT_GROUP,
+  type ObjectLocation,
   type PolicyRule,
+  type RequestInfo,
 } from '@mortise/api';
 import { actionOf, nonResourceSubject, resourceSubject, type AccessSubject } from './access-subject.js';
 import { type GrantScope } from './rbac-kinds.js';
@@ -26,13 +27,8 @@ export type AccessCheck = Pick<
   'isResourceRequest' | 'path' | 'apiGroup' | 'resource' | 'subresource' | 'name' | 'workspace' | 'project'
 > & { verb: string };
 
-export interface AuthzDecision extends Decision {
-  /**
-   * Allowed as a list or watch only over the objects the caller may `get`;
-   * the server filters the items with `mayGetObject`.
-   */
-  filtered?: boolean;
-}
+/** A decision; `filtered` lists and watches are narrowed with `mayGet`. */
+export type AuthzDecision = Decision;
 
 interface AbilityEntry {
   owner: CompiledAbility;
@@ -105,9 +101,9 @@ export class RbacAuthorizer implements Authorizer {
     return { username, groups: [...this.index.groupsOf(username), AUTHENTICATED_GROUP] };
   }
 
-  /** Whether the principal may `get` one stored object; the list and watch filter. */
-  mayGetObject(principal: Principal | Caller, apiGroup: string, resource: string, object: ObjectLocation): boolean {
-    const p = 'user' in principal ? this.principalOf(principal) : principal;
+  /** Whether the caller may `get` one stored object; the list and watch filter. */
+  mayGet(caller: Caller | Principal, apiGroup: string, resource: string, object: ObjectLocation): boolean {
+    const p = 'user' in caller ? this.principalOf(caller) : caller;
     const workspace =
       object.metadata.workspace ?? (apiGroup === TENANT_GROUP && resource === 'workspaces' ? object.metadata.name : '');
     const project =
@@ -272,9 +268,4 @@ export class RbacAuthorizer implements Authorizer {
     const restricted = entry.restriction ? entry.restriction.ability.rulesFor('get', subject.type).length > 0 : true;
     return reaches && restricted;
   }
-}
-
-/** The part of a stored object the list filter reads. */
-export interface ObjectLocation {
-  metadata: { name: string; namespace?: string; workspace?: string };
 }
