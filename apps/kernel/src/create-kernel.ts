@@ -5,6 +5,7 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { KindRegistry, ApiGroupRegistry, type Authenticator, type Authorizer, type KindDefinition } from '@mortise/api';
 import {
+  AdmissionChain,
   KERNEL_PUBLIC_PATHS,
   OpenWatches,
   RequestPipeline,
@@ -59,6 +60,8 @@ export interface Kernel {
   kinds: KindRegistry;
   store: ResourceStore;
   pipeline: RequestPipeline;
+  /** The admission plugins every generic REST write passes. */
+  admission: AdmissionChain;
   readiness: ReadinessRegistry;
   metrics: KernelMetrics;
   logger: Logger;
@@ -104,21 +107,24 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   });
   pipeline.install(app);
   const watches = new OpenWatches();
+  const admission = new AdmissionChain();
   const rest = new ResourceRest({
     store,
     kinds,
     validatorFor: options.validatorFor ?? ((def) => compileResourceValidator(def)),
+    admission,
   });
   registerResourceRoutes(app, {
     kinds,
     rest,
     watches,
+    authorizer: () => pipeline.currentAuthorizer,
     ...(options.watchBookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: options.watchBookmarkIntervalMs } : {}),
   });
 
   const nest = await NestFactory.create<NestFastifyApplication>(
     KernelModule.forRoot(
-      { kinds, store, pipeline, readiness, metrics, logger, authorizer: options.authorizer },
+      { kinds, store, pipeline, admission, readiness, metrics, logger, authorizer: options.authorizer },
       options.modules,
     ),
     adapter,
@@ -167,6 +173,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     kinds,
     store,
     pipeline,
+    admission,
     readiness,
     metrics,
     logger,
