@@ -1,11 +1,4 @@
-import {
-  ForbiddenError,
-  UnauthorizedError,
-  type Authorizer,
-  type Caller,
-  type Decision,
-  type RequestInfo,
-} from '@mortise/api';
+import { ForbiddenError, type Authorizer, type Caller, type Decision, type RequestInfo } from '@mortise/api';
 
 function describeRequest(info: RequestInfo): string {
   if (!info.isResourceRequest) return `${info.verb} path "${info.path}"`;
