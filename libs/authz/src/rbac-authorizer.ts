@@ -1,6 +1,7 @@
 import {
   AUTHENTICATED_GROUP,
   TENANT_GROUP,
+  type KindScope,
   type Authorizer,
   type Caller,
   type Decision,
@@ -62,11 +63,18 @@ export class RbacAuthorizer implements Authorizer {
   private byCaller = new WeakMap<Caller, AbilityEntry>();
   private readonly decisionCacheSize: number;
 
+  private readonly kindScope: (apiGroup: string, resource: string) => KindScope | undefined;
+
   constructor(
     private readonly index: RbacIndex,
-    options: { decisionCacheSize?: number } = {},
+    options: {
+      decisionCacheSize?: number;
+      /** Where objects of a resource live; lets a platform-wide list of a global kind skip scoped grants. */
+      kindScope?: (apiGroup: string, resource: string) => KindScope | undefined;
+    } = {},
   ) {
     this.decisionCacheSize = options.decisionCacheSize ?? DEFAULT_DECISION_CACHE_SIZE;
+    this.kindScope = options.kindScope ?? (() => undefined);
     index.onChange(() => this.invalidate());
   }
 
@@ -243,7 +251,7 @@ export class RbacAuthorizer implements Authorizer {
     if (
       check.isResourceRequest &&
       (check.verb === 'list' || check.verb === 'watch') &&
-      this.mayGetSome(entry, subject)
+      this.mayGetSome(entry, subject, this.holdsScopedObjects(check))
     ) {
       return {
         allowed: true,
@@ -256,15 +264,22 @@ export class RbacAuthorizer implements Authorizer {
     return { allowed: false, reason: DENIED_REASON, role: null, binding: null };
   }
 
+  /** Whether the listed objects can lie in a workspace or project, so scoped grants may see some. */
+  private holdsScopedObjects(check: AccessCheck): boolean {
+    if (check.apiGroup === TENANT_GROUP && (check.resource === 'workspaces' || check.resource === 'projects'))
+      return true;
+    return this.kindScope(check.apiGroup, check.resource) !== 'global';
+  }
+
   /**
    * Whether some `get` rule for this resource reaches the listed scope, so a
    * filtered list can hold something. A list in another tenant's workspace
    * stays a denial.
    */
-  private mayGetSome(entry: AbilityEntry, subject: AccessSubject): boolean {
+  private mayGetSome(entry: AbilityEntry, subject: AccessSubject, scopedObjects: boolean): boolean {
     const reaches = entry.owner.ability
       .rulesFor('get', subject.type)
-      .some((rule) => !rule.inverted && entry.owner.reachesScope(rule.origin, subject));
+      .some((rule) => !rule.inverted && entry.owner.reachesScope(rule.origin, subject, scopedObjects));
     const restricted = entry.restriction ? entry.restriction.ability.rulesFor('get', subject.type).length > 0 : true;
     return reaches && restricted;
   }

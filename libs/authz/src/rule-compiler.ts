@@ -46,7 +46,7 @@ export interface CompiledAbility {
    * its name: a workspace grant reaches its workspace, a project grant its
    * project and that project's workspace listing.
    */
-  reachesScope(rule: RawRule, subject: AccessSubject): boolean;
+  reachesScope(rule: RawRule, subject: AccessSubject, scopedObjects?: boolean): boolean;
 }
 
 function groupGrants(grants: readonly Grant[]): GrantGroup[] {
@@ -185,9 +185,11 @@ export function compileGrants(grants: readonly Grant[], username: string): Compi
         }
       }
     },
-    reachesScope(rule, subject) {
+    reachesScope(rule, subject, scopedObjects = true) {
       const group = groupOf.get(rule);
       if (!group) return false;
+      // Objects outside every workspace (users, global roles) are reached by global grants only.
+      if (!scopedObjects) return group.level === 'global';
       switch (group.level) {
         case 'global':
           return true;

@@ -7,3 +7,6 @@ export * from './tenancy-cleanup.js';
 export * from './workspace-lifecycle.js';
 export * from './project-lifecycle.js';
 export * from './platform-bootstrap.js';
+export * from './group-membership-guard.js';
+export * from './http/members.controller.js';
+export * from './access-control.module.js';
