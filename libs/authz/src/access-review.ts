@@ -5,9 +5,11 @@ import {
   type Caller,
   type KindRegistry,
   type StatusCause,
+  IAM_GROUP,
   TENANT_GROUP,
 } from '@mortise/api';
-import type { AccessCheck, Principal, RbacAuthorizer } from './rbac-authorizer.js';
+import { resourceCheck, type AccessCheck } from './access-check.js';
+import type { Principal, RbacAuthorizer } from './rbac-authorizer.js';
 
 /** `POST /kapis/iam.mortise.io/v1/accessreviews`: a resource question or a non-resource one. */
 export interface AccessReviewRequest {
@@ -123,17 +125,14 @@ export class AccessReviewer {
       };
     }
     const resource = review.resource ?? '';
-    return {
-      verb: review.verb,
-      isResourceRequest: true,
-      path: '',
+    return resourceCheck(review.verb, {
       apiGroup: review.apiGroup ?? this.groupOf(resource),
       resource,
       subresource: review.subresource ?? '',
       name: review.name ?? '',
       workspace: review.workspace ?? '',
       project: review.project ?? '',
-    };
+    });
   }
 
   /** The API group of a plural when exactly one registered kind uses it. */
@@ -160,28 +159,23 @@ export class AccessReviewer {
   }
 
   private assertMayAskAbout(caller: Caller, user: string, review: AccessReviewRequest): void {
-    const base = { isResourceRequest: true, path: '', subresource: '' } as const;
-    const mayReadUser = this.authz.decide(this.authz.principalOf(caller), {
-      ...base,
-      verb: 'get',
-      apiGroup: 'iam.mortise.io',
-      resource: 'users',
-      name: user,
-      workspace: '',
-      project: '',
-    }).allowed;
+    const principal = this.authz.principalOf(caller);
+    const mayReadUser = this.authz.decide(
+      principal,
+      resourceCheck('get', { apiGroup: IAM_GROUP, resource: 'users', name: user }),
+    ).allowed;
     const scoped = Boolean(review.workspace || review.project);
     const members =
       scoped &&
-      this.authz.decide(this.authz.principalOf(caller), {
-        ...base,
-        verb: 'list',
-        apiGroup: TENANT_GROUP,
-        resource: 'members',
-        name: '',
-        workspace: review.workspace ?? '',
-        project: review.project ?? '',
-      });
+      this.authz.decide(
+        principal,
+        resourceCheck('list', {
+          apiGroup: TENANT_GROUP,
+          resource: 'members',
+          workspace: review.workspace ?? '',
+          project: review.project ?? '',
+        }),
+      );
     // A filtered list (only some members visible) is not enough to ask about anyone.
     const mayListMembers = members !== false && members.allowed && !members.filtered;
     if (!mayReadUser && !mayListMembers) {

@@ -1,3 +1,4 @@
+import { resourceCheck } from './access-check.js';
 import { ForbiddenError, type Caller, IAM_GROUP, type PolicyRule } from '@mortise/api';
 import { ROLE_PLURALS, type GrantScope, type RoleKindName } from './rbac-kinds.js';
 import type { RbacAuthorizer } from './rbac-authorizer.js';
@@ -66,17 +67,16 @@ export class EscalationGuard {
     const principal = this.authz.principalOf(caller);
     const missing = this.authz.uncoveredRules(principal, rules, scope);
     if (missing.length === 0) return;
-    const override = this.authz.decide(principal, {
-      verb,
-      isResourceRequest: true,
-      path: '',
-      apiGroup: IAM_GROUP,
-      resource: ROLE_PLURALS[kind],
-      subresource: '',
-      name,
-      workspace: scope.level === 'global' ? '' : scope.workspace,
-      project: scope.level === 'project' ? scope.project : '',
-    });
+    const override = this.authz.decide(
+      principal,
+      resourceCheck(verb, {
+        apiGroup: IAM_GROUP,
+        resource: ROLE_PLURALS[kind],
+        name,
+        workspace: scope.level === 'global' ? '' : scope.workspace,
+        project: scope.level === 'project' ? scope.project : '',
+      }),
+    );
     if (override.allowed && !override.filtered) return;
     const shown = missing.slice(0, 3).map(describeRule).join('; ');
     const more = missing.length > 3 ? ` and ${missing.length - 3} more` : '';

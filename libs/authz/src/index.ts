@@ -6,6 +6,7 @@ export * from './role-aggregation.js';
 export * from './rule-compiler.js';
 export * from './rbac-index.js';
 export * from './rbac-index.feed.js';
+export * from './access-check.js';
 export * from './rbac-authorizer.js';
 export * from './access-review.js';
 export * from './escalation-guard.js';

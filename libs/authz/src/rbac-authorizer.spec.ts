@@ -1,6 +1,7 @@
 import { describe, it, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Caller, type RequestInfo, type Resource, aggregateToLabel } from '@mortise/api';
+import { resourceRequestInfo } from './access-check.js';
 import { RbacAuthorizer } from './rbac-authorizer.js';
 import { RbacIndex } from './rbac-index.js';
 import { bindingObject, roleObject } from './rbac-objects.js';
@@ -27,20 +28,7 @@ function caller(username: string, groups: string[] = ['system:authenticated']): 
 }
 
 function request(verb: string, resource: string, where: Partial<RequestInfo> = {}): RequestInfo {
-  return {
-    isResourceRequest: true,
-    path: '',
-    verb: verb as RequestInfo['verb'],
-    apiGroup: 'example.io',
-    apiVersion: 'v1',
-    resource,
-    subresource: '',
-    name: '',
-    scope: where.project ? 'namespace' : where.workspace ? 'workspace' : 'global',
-    workspace: '',
-    project: '',
-    ...where,
-  };
+  return resourceRequestInfo(verb as RequestInfo['verb'], { apiGroup: 'example.io', ...where, resource });
 }
 
 describe(RbacAuthorizer.name, () => {

@@ -9,6 +9,7 @@ import {
   type PolicyRule,
   type RequestInfo,
 } from '@mortise/api';
+import { resourceCheck, type AccessCheck } from './access-check.js';
 import { actionOf, nonResourceSubject, resourceSubject, type AccessSubject } from './access-subject.js';
 import { type GrantScope } from './rbac-kinds.js';
 import type { RbacIndex } from './rbac-index.js';
@@ -21,12 +22,6 @@ export interface Principal {
   /** The API key used; its restricting rules are intersected with the owner's. */
   apiKeyId?: string;
 }
-
-/** What a check asks, in RequestInfo terms; `verb` may be any RBAC verb (`bind`, `escalate`, …). */
-export type AccessCheck = Pick<
-  RequestInfo,
-  'isResourceRequest' | 'path' | 'apiGroup' | 'resource' | 'subresource' | 'name' | 'workspace' | 'project'
-> & { verb: string };
 
 /** A decision; `filtered` lists and watches are narrowed with `mayGet`. */
 export type AuthzDecision = Decision;
@@ -116,17 +111,8 @@ export class RbacAuthorizer implements Authorizer {
       object.metadata.workspace ?? (apiGroup === TENANT_GROUP && resource === 'workspaces' ? object.metadata.name : '');
     const project =
       object.metadata.namespace ?? (apiGroup === TENANT_GROUP && resource === 'projects' ? object.metadata.name : '');
-    return this.decide(p, {
-      verb: 'get',
-      isResourceRequest: true,
-      path: '',
-      apiGroup,
-      resource,
-      subresource: '',
-      name: object.metadata.name,
-      workspace,
-      project,
-    }).allowed;
+    return this.decide(p, resourceCheck('get', { apiGroup, resource, name: object.metadata.name, workspace, project }))
+      .allowed;
   }
 
   /**

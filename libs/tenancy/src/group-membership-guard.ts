@@ -6,7 +6,7 @@ import {
   type KindDefinition,
   type Resource,
 } from '@mortise/api';
-import type { RbacAuthorizer } from '@mortise/authz';
+import { resourceCheck, type RbacAuthorizer } from '@mortise/authz';
 
 function groupsOf(object: Resource | undefined): string[] {
   const spec = (object?.spec ?? {}) as { groups?: unknown };
@@ -34,17 +34,10 @@ export class GroupMembershipGuard implements AdmissionPlugin {
     const principal = this.authz.principalOf(caller);
     for (const group of groupsOf(object)) {
       if (before.has(group)) continue;
-      const decision = this.authz.decide(principal, {
-        verb: 'bind',
-        isResourceRequest: true,
-        path: '',
-        apiGroup: IAM_GROUP,
-        resource: 'groups',
-        subresource: '',
-        name: group,
-        workspace: '',
-        project: '',
-      });
+      const decision = this.authz.decide(
+        principal,
+        resourceCheck('bind', { apiGroup: IAM_GROUP, resource: 'groups', name: group }),
+      );
       if (!decision.allowed || decision.filtered) {
         throw new ForbiddenError(
           `user "${caller.user.username}" cannot add users to group "${group}": that needs "bind" on groups/${group}`,

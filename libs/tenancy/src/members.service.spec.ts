@@ -1,7 +1,7 @@
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { AlreadyExistsError, ForbiddenError, InvalidError, NotFoundError, type Caller } from '@mortise/api';
-import { roleObject } from '@mortise/authz';
+import { resourceRequestInfo, roleObject } from '@mortise/authz';
 import { MembersService, type MemberScope } from './members.service.js';
 import { TEST_KINDS, TenancyFixture, userCaller } from './testing/tenancy-fixture.js';
 
@@ -51,20 +51,8 @@ describe(MembersService.name, () => {
     assert.deepEqual(project, { level: 'project', project: 'shop', workspace: 'w1' });
     await fx.members.add(alice, project, { username: 'bob', role: 'project-viewer' });
     const decision = fx.authz.authorize(
-      { user: { username: 'bob', uid: 'bob', groups: [] }, credential: 'token' },
-      {
-        isResourceRequest: true,
-        path: '',
-        verb: 'get',
-        apiGroup: 'example.mortise.io',
-        apiVersion: 'v1',
-        resource: 'widgets',
-        subresource: '',
-        name: 'x',
-        scope: 'namespace',
-        workspace: '',
-        project: 'shop',
-      },
+      userCaller('bob'),
+      resourceRequestInfo('get', { apiGroup: 'example.mortise.io', resource: 'widgets', name: 'x', project: 'shop' }),
     );
     assert.equal(decision.allowed, true);
     assert.equal(decision.binding?.name, 'bob-project-viewer');

@@ -9,24 +9,11 @@ import {
   type Caller,
   type RequestInfo,
 } from '@mortise/api';
-import { roleObject } from '@mortise/authz';
+import { resourceRequestInfo, roleObject } from '@mortise/authz';
 import { TEST_KINDS, TenancyFixture, userCaller } from './testing/tenancy-fixture.js';
 
 function info(verb: string, resource: string, where: Partial<RequestInfo> = {}): RequestInfo {
-  return {
-    isResourceRequest: true,
-    path: '',
-    verb: verb as RequestInfo['verb'],
-    apiGroup: 'example.mortise.io',
-    apiVersion: 'v1',
-    resource,
-    subresource: '',
-    name: '',
-    scope: where.project ? 'namespace' : where.workspace ? 'workspace' : 'global',
-    workspace: '',
-    project: '',
-    ...where,
-  };
+  return resourceRequestInfo(verb as RequestInfo['verb'], { apiGroup: 'example.mortise.io', ...where, resource });
 }
 
 describe('workspace and project lifecycle', () => {
