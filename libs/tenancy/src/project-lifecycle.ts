@@ -60,6 +60,8 @@ export class ProjectLifecycle implements AdmissionPlugin {
             ],
           });
         }
+        // A client replacing the object does not get to drop the cleanup.
+        if (oldObject?.metadata.finalizers?.includes(PROJECT_FINALIZER)) withFinalizer(object, PROJECT_FINALIZER);
         return;
       case 'delete':
         return;

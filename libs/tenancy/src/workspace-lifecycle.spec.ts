@@ -62,6 +62,16 @@ describe('workspace and project lifecycle', () => {
     assert.equal(fx.authz.authorize(alice, info('get', 'widgets', { workspace: 'w2', name: 'x' })).allowed, false);
   });
 
+  it('keeps the cleanup finalizers when a client replaces a workspace or project without them', async () => {
+    const workspace = await fx.createWorkspace(admin, 'w1');
+    const project = await fx.createProject(admin, 'w1', 'shop');
+    const bare = (o: typeof workspace) => ({ ...o, metadata: { ...o.metadata, finalizers: [] } });
+    const ws = await fx.write('update', admin, TEST_KINDS.Workspace, bare(workspace));
+    const pr = await fx.write('update', admin, TEST_KINDS.Project, bare(project));
+    assert.deepEqual(ws.metadata.finalizers, ['tenant.mortise.io/workspace-cleanup']);
+    assert.deepEqual(pr.metadata.finalizers, ['tenant.mortise.io/project-cleanup']);
+  });
+
   it('refuses to move a project to another workspace', async () => {
     await fx.createWorkspace(admin, 'w1');
     await fx.createWorkspace(admin, 'w2');

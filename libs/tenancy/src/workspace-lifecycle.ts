@@ -35,7 +35,7 @@ export class WorkspaceLifecycle implements AdmissionPlugin {
     return kind.group === WORKSPACE.group && kind.kind === WORKSPACE.kind;
   }
 
-  async admit({ operation, object, caller, options }: AdmissionRequest): Promise<void> {
+  async admit({ operation, object, oldObject, caller, options }: AdmissionRequest): Promise<void> {
     switch (operation) {
       case 'create': {
         withFinalizer(object, WORKSPACE_FINALIZER);
@@ -44,6 +44,8 @@ export class WorkspaceLifecycle implements AdmissionPlugin {
         return;
       }
       case 'update':
+        // A client replacing the object does not get to drop the cleanup.
+        if (oldObject?.metadata.finalizers?.includes(WORKSPACE_FINALIZER)) withFinalizer(object, WORKSPACE_FINALIZER);
         return;
       case 'delete': {
         if (options.cascade === 'true') return;

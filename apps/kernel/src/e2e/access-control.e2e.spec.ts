@@ -81,6 +81,17 @@ describe('access control over HTTP', () => {
       const refused = await k.as('cid', 'POST', `${IAM}/namespaces/shop/roles`, { body: star });
       assert.equal(refused.status, 403);
       assert.match(refused.body.message, /grants rights the user does not hold/);
+      const narrow = {
+        ...star,
+        metadata: { name: 'reader' },
+        rules: [{ apiGroups: ['example.mortise.io'], resources: ['widgets'], verbs: ['get'] }],
+      };
+      assert.equal((await k.as('cid', 'POST', `${IAM}/namespaces/shop/roles`, { body: narrow })).status, 201);
+      const widen = await k.as('cid', 'PATCH', `${IAM}/namespaces/shop/roles/reader`, {
+        body: { rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] },
+        contentType: 'application/merge-patch+json',
+      });
+      assert.equal(widen.status, 403);
       const promote = {
         apiVersion: 'iam.mortise.io/v1',
         kind: 'GlobalRoleBinding',
