@@ -1,4 +1,4 @@
-import type { Authorizer, KindRegistry } from '@mortise/api';
+import type { KindRegistry } from '@mortise/api';
 import type { AdmissionChain, RequestPipeline } from '@mortise/apiserver';
 import type { KernelMetrics, Logger, ReadinessRegistry } from '@mortise/observability';
 import type { ResourceStore } from '@mortise/store';
@@ -12,5 +12,4 @@ export interface KernelServices {
   readiness: ReadinessRegistry;
   metrics: KernelMetrics;
   logger: Logger;
-  authorizer: Authorizer | undefined;
 }

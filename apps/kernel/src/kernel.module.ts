@@ -1,7 +1,6 @@
 import { Global, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import {
   ADMISSION,
-  AUTHORIZER,
   KIND_REGISTRY,
   LOGGER,
   METRICS,
@@ -33,7 +32,6 @@ export class KernelModule {
       { provide: READINESS, useValue: services.readiness },
       { provide: METRICS, useValue: services.metrics },
       { provide: LOGGER, useValue: services.logger },
-      { provide: AUTHORIZER, useValue: services.authorizer ?? null },
     ];
     return {
       module: KernelModule,
