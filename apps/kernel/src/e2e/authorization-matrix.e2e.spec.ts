@@ -279,6 +279,26 @@ describe('authorization matrix', () => {
     assert.doesNotMatch(denied.text, /pb/);
   });
 
+  it('narrows a watch to the objects the caller may get', async () => {
+    const watch = await k.watchAs('wa-regular', `${TENANT}/workspaces`);
+    try {
+      assert.equal(watch.status, 200);
+      assert.equal((await watch.next())?.object.metadata.name, 'ws-a');
+      const other = { apiVersion: 'tenant.mortise.io/v1', kind: 'Workspace', metadata: { name: 'ws-z' }, spec: {} };
+      assert.equal((await k.as('admin', 'POST', `${TENANT}/workspaces`, { body: other })).status, 201);
+      const patch = { metadata: { labels: { touched: 'yes' } } };
+      const touched = await k.as('admin', 'PATCH', `${TENANT}/workspaces/ws-a`, {
+        body: patch,
+        contentType: 'application/merge-patch+json',
+      });
+      assert.equal(touched.status, 200);
+      const next = await watch.next();
+      assert.deepEqual([next?.type, next?.object.metadata.name], ['MODIFIED', 'ws-a']);
+    } finally {
+      watch.close();
+    }
+  });
+
   it('refills a narrowed page up to the limit and continues from where it stopped', async () => {
     const first = await k.as('wa-viewer', 'GET', `${TENANT}/projects?limit=1`);
     assert.equal(first.status, 200);

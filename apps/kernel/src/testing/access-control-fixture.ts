@@ -11,7 +11,14 @@ import {
 import type { TSchema } from '@sinclair/typebox';
 import { AccessControlModule } from '@mortise/tenancy';
 import type { KernelOptions } from '../create-kernel.js';
-import { startTestKernel, type CallOptions, type CallResult, type TestKernel } from './kernel-fixture.js';
+import {
+  openWatch,
+  startTestKernel,
+  type CallOptions,
+  type CallResult,
+  type TestKernel,
+  type WatchReader,
+} from './kernel-fixture.js';
 
 const TEST_TOKEN = /^Bearer test:([a-z0-9][-a-z0-9]*)$/;
 
@@ -51,6 +58,8 @@ export interface AccessControlKernel extends TestKernel {
   auditDir: string;
   /** A call as `user` (test credentials); `anonymous` sends none. */
   as(user: string, method: string, path: string, options?: CallOptions): Promise<CallResult>;
+  /** A watch (`?watch=true` is added) as `user`. */
+  watchAs(user: string, path: string): Promise<WatchReader>;
 }
 
 /** A kernel with authorization, tenancy and audit on, test credentials and the Widget kind. */
@@ -67,10 +76,15 @@ export async function startAccessControlKernel(options: KernelOptions = {}): Pro
       ...opts,
       headers: { ...opts.headers, ...(user === 'anonymous' ? {} : { authorization: `Bearer test:${user}` }) },
     });
+  const watchAs = (user: string, path: string): Promise<WatchReader> =>
+    openWatch(`${test.url}${path}${path.includes('?') ? '&' : '?'}watch=true`, {
+      authorization: `Bearer test:${user}`,
+    });
   return {
     ...test,
     auditDir,
     as,
+    watchAs,
     close: async () => {
       await test.close();
       rmSync(auditDir, { recursive: true, force: true });
