@@ -161,6 +161,21 @@ describe(RbacAuthorizer.name, () => {
       assert.equal(authz.authorize(carol, check).allowed, false);
     });
 
+    it('keeps cached decisions when only status or timestamps of a user change', () => {
+      const user = add(index, {
+        apiVersion: 'iam.mortise.io/v1',
+        kind: 'User',
+        metadata: { name: 'alice' },
+        spec: { groups: [] },
+      });
+      let invalidations = 0;
+      index.onChange(() => invalidations++);
+      add(index, { ...user, status: { lastLoginTime: '2026-01-01T00:00:00Z' } });
+      assert.equal(invalidations, 0);
+      add(index, { ...user, spec: { groups: ['ops'] } });
+      assert.equal(invalidations, 1);
+    });
+
     it('ignores events older than what the index has seen', () => {
       const stale = bindingObject('GlobalRoleBinding', 'alice-reader', { level: 'global' }, 'user-reader', []);
       assert.equal(index.apply('MODIFIED', { ...stale, metadata: { ...stale.metadata, resourceVersion: '1' } }), false);

@@ -31,6 +31,23 @@ function isOlder(incoming: string | undefined, known: string | undefined): boole
   return Number.isFinite(a) && Number.isFinite(b) && a < b;
 }
 
+/** The parts of an object decisions depend on; a change elsewhere (status, timestamps) changes no decision. */
+function decisionInputs(object: Resource): string {
+  const { spec, status, metadata } = object as Resource & { spec?: unknown; status?: { id?: string } };
+  switch (object.kind) {
+    case USER_KIND:
+      return JSON.stringify((spec as { groups?: unknown } | undefined)?.groups ?? []);
+    case API_KEY_KIND:
+      return JSON.stringify([(spec as { rules?: unknown } | undefined)?.rules, status?.id]);
+    case PROJECT_KIND:
+      return metadata.workspace ?? '';
+    default: {
+      const { status: _status, metadata: meta, ...rest } = object;
+      return JSON.stringify([rest, meta.labels, Boolean(meta.deletionTimestamp)]);
+    }
+  }
+}
+
 /** The kinds whose changes alter decisions. */
 export function isAuthorizationRelevant(object: Pick<Resource, 'apiVersion' | 'kind'>): boolean {
   const group = object.apiVersion.split('/')[0];
@@ -79,6 +96,8 @@ export class RbacIndex {
       this.objects.set(key, object);
       this.index(key, object);
     }
+    // Logins and key use rewrite Users and APIKeys often; only what decisions read drops the caches.
+    if (previous && type !== 'DELETED' && decisionInputs(previous) === decisionInputs(object)) return true;
     this.effectiveRulesCache = new Map();
     for (const listener of this.listeners) listener(object);
     return true;

@@ -81,7 +81,14 @@ class AccessControlStartup implements OnModuleInit, OnModuleDestroy {
     this.pipeline.useAuthorizer(this.authz);
     this.pipeline.observe((done, request) => {
       if (!done.info || !isAudited(done.info, done.statusCode)) return;
-      const reason = request.decision?.reason;
+      const decision = request.decision;
+      // A 403 after an allowed decision came from admission (escalation, protection), not from the decision.
+      const reason =
+        decision && !decision.allowed
+          ? decision.reason
+          : done.statusCode === 403
+            ? 'refused by admission after authorization'
+            : decision?.reason;
       this.audit.record(
         auditEventOf({
           caller: done.caller,
