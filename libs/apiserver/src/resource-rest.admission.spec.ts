@@ -4,6 +4,7 @@ import {
   ANONYMOUS_CALLER,
   ConflictError,
   KindRegistry,
+  NotFoundError,
   type AdmissionRequest,
   type Caller,
   type KindDefinition,
@@ -92,10 +93,45 @@ describe('ResourceRest admission and narrowed lists', () => {
     ]);
   });
 
+  it('lets plugins narrow what a caller sees, hide objects and replace what a create returns', async () => {
+    const owned = new ResourceRest({
+      store,
+      kinds: new KindRegistry(),
+      validatorFor: () => () => undefined,
+      admission: new AdmissionChain().use({
+        name: 'ownership',
+        admit: (req) => {
+          req.object.metadata.labels = { owner: req.caller.user.username };
+        },
+        written: (_req, stored) => ({ ...stored, status: { secret: 'shown once' } }),
+        listSelector: (caller) => `owner=${caller.user.username}`,
+        checkAccess: (caller, object) => {
+          if (object.metadata.labels?.owner !== caller.user.username) throw new NotFoundError('not found');
+        },
+      }),
+    });
+    const bob: Caller = { ...ann, user: { ...ann.user, username: 'bob' } };
+    const created = await owned.create(target('create'), thing('k1'), { caller: ann });
+    assert.deepEqual(created.status, { secret: 'shown once' });
+    await owned.create(target('create'), thing('k2'), { caller: bob });
+    const mine = await owned.list(target('list'), { allowWatchBookmarks: false }, { caller: ann });
+    assert.deepEqual(
+      mine.items.map((i) => i.metadata.name),
+      ['k1'],
+    );
+    await assert.rejects(owned.get(target('get', 'k2'), { caller: ann }), NotFoundError);
+    await assert.rejects(owned.delete(target('delete', 'k2'), undefined, { caller: ann }), NotFoundError);
+    assert.equal((await owned.get(target('get', 'k2'), { caller: bob })).metadata.name, 'k2');
+  });
+
   it('refills a narrowed page from the following ones up to the limit', async () => {
     for (const name of ['a1', 'b1', 'a2', 'b2', 'a3', 'b3']) await store.create(thing(name));
     const onlyA = (o: Resource) => o.metadata.name.startsWith('a');
-    const first = await rest.list(target('list'), { limit: 2, allowWatchBookmarks: false }, onlyA);
+    const first = await rest.list(
+      target('list'),
+      { limit: 2, allowWatchBookmarks: false },
+      { caller: ann, visible: onlyA },
+    );
     assert.deepEqual(
       first.items.map((i) => i.metadata.name),
       ['a1', 'a2'],
@@ -104,13 +140,13 @@ describe('ResourceRest admission and narrowed lists', () => {
     const rest2 = await rest.list(
       target('list'),
       { limit: 2, continue: first.metadata.continue, allowWatchBookmarks: false },
-      onlyA,
+      { caller: ann, visible: onlyA },
     );
     assert.deepEqual(
       rest2.items.map((i) => i.metadata.name),
       ['a3'],
     );
-    const all = await rest.list(target('list'), { allowWatchBookmarks: false }, onlyA);
+    const all = await rest.list(target('list'), { allowWatchBookmarks: false }, { caller: ann, visible: onlyA });
     assert.equal(all.items.length, 3);
     assert.equal(all.metadata.remainingItemCount, undefined);
   });

@@ -46,16 +46,18 @@ export interface ResourceRestOptions {
   admission?: AdmissionChain;
 }
 
-/** Who writes, and the request's query options (e.g. `cascade`), for admission. */
-export interface WriteContext {
-  caller: Caller;
-  options?: Readonly<Record<string, string>>;
-}
-
 /** Keeps list items the caller may see; set when authorization narrowed a list or watch. */
 export type ObjectFilter = (object: Resource) => boolean;
 
-const NO_CONTEXT: WriteContext = { caller: ANONYMOUS_CALLER };
+/** Who asks, the request's query options (e.g. `cascade`) for admission, and what authorization lets them see. */
+export interface RestContext {
+  caller: Caller;
+  options?: Readonly<Record<string, string>>;
+  /** Set when the decision was `filtered`: lists, watches and deletecollection keep only these objects. */
+  visible?: ObjectFilter;
+}
+
+const NO_CONTEXT: RestContext = { caller: ANONYMOUS_CALLER };
 
 function kindRef(def: KindDefinition): KindRef {
   return { group: def.group, kind: def.kind };
@@ -82,8 +84,21 @@ export class ResourceRest {
     return this.options.store;
   }
 
-  async get(target: ResourceTarget): Promise<Resource> {
-    return this.options.store.get(objectRef(target));
+  async get(target: ResourceTarget, ctx: RestContext = NO_CONTEXT): Promise<Resource> {
+    const object = await this.options.store.get(objectRef(target));
+    this.options.admission?.checkAccess(ctx.caller, target.def, object);
+    return object;
+  }
+
+  /** The client's label selector ANDed with what admission lets this caller see of the kind (lists and watches). */
+  labelSelectorFor(
+    target: ResourceTarget,
+    query: Pick<ListQuery, 'labelSelector'>,
+    ctx: RestContext,
+  ): string | undefined {
+    const narrowed = this.options.admission?.listSelector(ctx.caller, target.def);
+    if (!narrowed) return query.labelSelector;
+    return query.labelSelector ? `${query.labelSelector},${narrowed}` : narrowed;
   }
 
   /**
@@ -91,12 +106,14 @@ export class ResourceRest {
    * refilled from the following ones until it holds `limit` items or the
    * list ends; no count of hidden objects is given.
    */
-  async list(target: ResourceTarget, query: ListQuery, visible?: ObjectFilter): Promise<ResourceList> {
+  async list(target: ResourceTarget, query: ListQuery, ctx: RestContext = NO_CONTEXT): Promise<ResourceList> {
     const scope = storeScopeOf(target);
+    const visible = ctx.visible;
+    const labelSelector = this.labelSelectorFor(target, query, ctx);
     const page = (limit: number | undefined, cont: string | undefined) =>
       this.options.store.list(kindRef(target.def), {
         ...(scope !== undefined ? { scope } : {}),
-        ...(query.labelSelector !== undefined ? { labelSelector: query.labelSelector } : {}),
+        ...(labelSelector !== undefined ? { labelSelector } : {}),
         ...(query.fieldSelector !== undefined ? { fieldSelector: query.fieldSelector } : {}),
         ...(limit !== undefined ? { limit } : {}),
         ...(cont !== undefined ? { continue: cont } : {}),
@@ -119,47 +136,44 @@ export class ResourceRest {
     return { ...envelope, metadata: { resourceVersion, ...(cont ? { continue: cont } : {}) }, items };
   }
 
-  async create(target: ResourceTarget, body: unknown, ctx: WriteContext = NO_CONTEXT): Promise<Resource> {
+  async create(target: ResourceTarget, body: unknown, ctx: RestContext = NO_CONTEXT): Promise<Resource> {
     const object = resourceFromBody(body, target.def, '');
     stampScope(object, target, await this.projectWorkspace(target));
     this.validate(target.def, object);
     const request = await this.admit('create', target.def, ctx, object);
     const created = await this.options.store.create(object);
-    await this.written(request, created);
-    return created;
+    return this.written(request, created);
   }
 
-  async update(target: ResourceTarget, body: unknown, ctx: WriteContext = NO_CONTEXT): Promise<Resource> {
+  async update(target: ResourceTarget, body: unknown, ctx: RestContext = NO_CONTEXT): Promise<Resource> {
     const object = resourceFromBody(body, target.def, target.name);
     stampScope(object, target, await this.projectWorkspace(target));
     this.validate(target.def, object);
     if (target.subresource === 'status') return this.options.store.update(object, { subresource: 'status' });
     const request = this.admits(target.def)
-      ? await this.admit('update', target.def, ctx, object, await this.options.store.get(objectRef(target)))
+      ? await this.admit('update', target.def, ctx, object, await this.readForWrite(target.def, objectRef(target), ctx))
       : undefined;
     const updated = await this.options.store.update(object);
-    await this.written(request, updated);
-    return updated;
+    return this.written(request, updated);
   }
 
   async patch(
     target: ResourceTarget,
     contentType: string,
     body: unknown,
-    ctx: WriteContext = NO_CONTEXT,
+    ctx: RestContext = NO_CONTEXT,
   ): Promise<Resource> {
     const patch = toPatch(contentType, body);
     if (target.subresource !== 'status' && this.admits(target.def)) {
       // Admission sees the whole patched object; the write is conditional on the version it was built from.
-      const previous = await this.options.store.get(objectRef(target));
+      const previous = await this.readForWrite(target.def, objectRef(target), ctx);
       const patched = applyPatch(previous, patch);
       patched.metadata.resourceVersion ??= previous.metadata.resourceVersion;
       assertIdentityKept(patched, previous);
       this.validate(target.def, patched);
       const request = await this.admit('update', target.def, ctx, patched, previous);
       const updated = await this.options.store.update(patched);
-      await this.written(request, updated);
-      return updated;
+      return this.written(request, updated);
     }
     return this.options.store.patch(objectRef(target), patch, {
       ...(target.subresource === 'status' ? { subresource: 'status' as const } : {}),
@@ -170,7 +184,7 @@ export class ResourceRest {
     });
   }
 
-  async delete(target: ResourceTarget, body: unknown, ctx: WriteContext = NO_CONTEXT): Promise<Resource> {
+  async delete(target: ResourceTarget, body: unknown, ctx: RestContext = NO_CONTEXT): Promise<Resource> {
     return this.deleteOne(target.def, objectRef(target), deleteOptionsFrom(body), ctx);
   }
 
@@ -178,11 +192,10 @@ export class ResourceRest {
   async deleteCollection(
     target: ResourceTarget,
     query: ListQuery,
-    ctx: WriteContext = NO_CONTEXT,
-    visible?: ObjectFilter,
+    ctx: RestContext = NO_CONTEXT,
   ): Promise<ResourceList> {
     const { limit: _limit, continue: _continue, ...selectors } = query;
-    const matched = await this.list(target, { ...selectors, allowWatchBookmarks: false }, visible);
+    const matched = await this.list(target, { ...selectors, allowWatchBookmarks: false }, ctx);
     const deleted: Resource[] = [];
     for (const item of matched.items) {
       const ref: ObjectRef = { ...kindRef(target.def), name: item.metadata.name };
@@ -201,14 +214,19 @@ export class ResourceRest {
     def: KindDefinition,
     ref: ObjectRef,
     options: DeleteOptions,
-    ctx: WriteContext,
+    ctx: RestContext,
   ): Promise<Resource> {
-    const request = this.admits(def)
-      ? await this.admit('delete', def, ctx, await this.options.store.get(ref))
-      : undefined;
+    const current = this.admits(def) ? await this.readForWrite(def, ref, ctx) : undefined;
+    const request = current ? await this.admit('delete', def, ctx, current) : undefined;
     const deleted = await this.options.store.delete(ref, options);
-    await this.written(request, deleted);
-    return deleted;
+    return this.written(request, deleted);
+  }
+
+  /** The stored object a write starts from, if the caller may touch it. */
+  private async readForWrite(def: KindDefinition, ref: ObjectRef, ctx: RestContext): Promise<Resource> {
+    const current = await this.options.store.get(ref);
+    this.options.admission?.checkAccess(ctx.caller, def, current);
+    return current;
   }
 
   private admits(def: KindDefinition): boolean {
@@ -218,7 +236,7 @@ export class ResourceRest {
   private async admit(
     operation: AdmissionOperation,
     kind: KindDefinition,
-    ctx: WriteContext,
+    ctx: RestContext,
     object: Resource,
     oldObject?: Resource,
   ): Promise<AdmissionRequest | undefined> {
@@ -230,8 +248,8 @@ export class ResourceRest {
     return request;
   }
 
-  private async written(request: AdmissionRequest | undefined, stored: Resource): Promise<void> {
-    if (request) await this.options.admission?.written(request, stored);
+  private async written(request: AdmissionRequest | undefined, stored: Resource): Promise<Resource> {
+    return request && this.options.admission ? this.options.admission.written(request, stored) : stored;
   }
 
   private validate(def: KindDefinition, object: Resource): void {

@@ -87,13 +87,13 @@ function resourceHandler(
 
   const handle = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const target = resolveResourceTarget(kinds, request.requestInfo);
-    const ctx = { caller: request.caller, options: queryOptions(request.query) };
     const visible = visibleFilter(request, target.def, options.authorizer?.());
+    const ctx = { caller: request.caller, options: queryOptions(request.query), ...(visible ? { visible } : {}) };
     switch (target.verb) {
       case 'get':
-        return rest.get(target);
+        return rest.get(target, ctx);
       case 'list':
-        return rest.list(target, parseListQuery(request.query), visible);
+        return rest.list(target, parseListQuery(request.query), ctx);
       case 'watch': {
         const query = parseListQuery(request.query);
         const controller = watches.track();
@@ -103,10 +103,11 @@ function resourceHandler(
         const timer = query.timeoutSeconds ? setTimeout(end, query.timeoutSeconds * 1000) : undefined;
         controller.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
         const scope = storeScopeOf(target);
+        const labelSelector = rest.labelSelectorFor(target, query, ctx);
         const events = rest.store.watch({
           kind: { group: target.def.group, kind: target.def.kind },
           ...(scope !== undefined ? { scope } : {}),
-          ...(query.labelSelector !== undefined ? { labelSelector: query.labelSelector } : {}),
+          ...(labelSelector !== undefined ? { labelSelector } : {}),
           ...(query.fieldSelector !== undefined ? { fieldSelector: query.fieldSelector } : {}),
           ...(query.resourceVersion !== undefined ? { resourceVersion: query.resourceVersion } : {}),
           ...(query.allowWatchBookmarks ? { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000 } : {}),
@@ -132,7 +133,7 @@ function resourceHandler(
       case 'delete':
         return rest.delete(target, request.body, ctx);
       case 'deletecollection':
-        return rest.deleteCollection(target, parseListQuery(request.query), ctx, visible);
+        return rest.deleteCollection(target, parseListQuery(request.query), ctx);
       default: {
         const unreachable: never = target.verb;
         return unreachable;
