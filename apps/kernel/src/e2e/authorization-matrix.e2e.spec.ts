@@ -7,11 +7,23 @@ const IAM = '/kapis/iam.mortise.io/v1';
 const WIDGETS = '/kapis/example.mortise.io/v1';
 /** A stale precondition: an allowed delete is refused with 409 by the store instead of deleting. */
 const STALE = { preconditions: { resourceVersion: '1' } };
+/** A merge patch pinned to a stale version: allowed means 409, and nothing changes. */
+const STALE_PATCH = { metadata: { resourceVersion: '1' } };
 
 interface Cell {
   method: string;
   path: string;
   body?: unknown;
+}
+
+const MERGE_PATCH = 'application/merge-patch+json';
+
+function send(k: AccessControlKernel, user: string, cell: Cell) {
+  const options =
+    cell.body === undefined
+      ? {}
+      : { body: cell.body, ...(cell.method === 'PATCH' ? { contentType: MERGE_PATCH } : {}) };
+  return k.as(user, cell.method, cell.path, options);
 }
 
 /**
@@ -50,6 +62,11 @@ const CELLS = {
   'pa.widget.get': { method: 'GET', path: `${WIDGETS}/namespaces/pa/widgets/w1` },
   'pa.widget.update': { method: 'PUT', path: `${WIDGETS}/namespaces/pa/widgets/w1`, body: {} },
   'pa.widget.delete': { method: 'DELETE', path: `${WIDGETS}/namespaces/pa/widgets/w1`, body: STALE },
+  'pa.widget.patch': { method: 'PATCH', path: `${WIDGETS}/namespaces/pa/widgets/w1`, body: STALE_PATCH },
+  'pa.widgets.deletecollection': {
+    method: 'DELETE',
+    path: `${WIDGETS}/namespaces/pa/widgets?labelSelector=matches=nothing`,
+  },
   'pa.rolebindings.list': { method: 'GET', path: `${IAM}/namespaces/pa/rolebindings` },
   'pa.rolebindings.create': { method: 'POST', path: `${IAM}/namespaces/pa/rolebindings`, body: {} },
   'pa.members.list': { method: 'GET', path: `${TENANT}/namespaces/pa/members` },
@@ -58,18 +75,18 @@ const CELLS = {
   'pb.widgets.create': { method: 'POST', path: `${WIDGETS}/namespaces/pb/widgets`, body: {} },
   'pb.widget.get': { method: 'GET', path: `${WIDGETS}/namespaces/pb/widgets/w1` },
   'pb.widget.delete': { method: 'DELETE', path: `${WIDGETS}/namespaces/pb/widgets/w1`, body: STALE },
+  'pb.widget.patch': { method: 'PATCH', path: `${WIDGETS}/namespaces/pb/widgets/w1`, body: STALE_PATCH },
+  'pb.widgets.deletecollection': {
+    method: 'DELETE',
+    path: `${WIDGETS}/namespaces/pb/widgets?labelSelector=matches=nothing`,
+  },
   'pb.members.list': { method: 'GET', path: `${TENANT}/namespaces/pb/members` },
 } satisfies Record<string, Cell>;
 
 type CellName = keyof typeof CELLS;
 const ALL_CELLS = Object.keys(CELLS) as CellName[];
-const PA_WIDGETS: CellName[] = [
-  'pa.widgets.list',
-  'pa.widgets.create',
-  'pa.widget.get',
-  'pa.widget.update',
-  'pa.widget.delete',
-];
+const PA_WIDGET_WRITES: CellName[] = ['pa.widgets.create', 'pa.widget.update', 'pa.widget.patch', 'pa.widget.delete'];
+const PA_WIDGETS: CellName[] = ['pa.widgets.list', 'pa.widget.get', ...PA_WIDGET_WRITES, 'pa.widgets.deletecollection'];
 /** Lists at workspace or platform level a project member may ask: allowed, narrowed to what they may get. */
 const NARROWED_FOR_PROJECT_MEMBERS: CellName[] = [
   'users.list',
@@ -145,7 +162,15 @@ const ALLOWED: Record<string, readonly CellName[]> = {
     'pa.members.create',
   ],
   // Widget writes reach the operator through a RoleTemplate labelled aggregate-to-project-operator.
-  'pa-operator': [...NARROWED_FOR_PROJECT_MEMBERS, 'pa.get', ...PA_WIDGETS, 'pa.rolebindings.list', 'pa.members.list'],
+  'pa-operator': [
+    ...NARROWED_FOR_PROJECT_MEMBERS,
+    'pa.get',
+    'pa.widgets.list',
+    'pa.widget.get',
+    ...PA_WIDGET_WRITES,
+    'pa.rolebindings.list',
+    'pa.members.list',
+  ],
   'pa-viewer': [
     ...NARROWED_FOR_PROJECT_MEMBERS,
     'pa.get',
@@ -243,7 +268,7 @@ describe('authorization matrix', () => {
       const mismatches: string[] = [];
       for (const name of ALL_CELLS) {
         const cell: Cell = CELLS[name];
-        const res = await k.as(user, cell.method, cell.path, cell.body === undefined ? {} : { body: cell.body });
+        const res = await send(k, user, cell);
         const expectAllowed = allowed.includes(name);
         const wasAllowed = res.status !== 403;
         if (expectAllowed !== wasAllowed)
@@ -260,7 +285,7 @@ describe('authorization matrix', () => {
   it('denies anonymous callers everywhere', async () => {
     for (const name of ALL_CELLS) {
       const cell: Cell = CELLS[name];
-      const res = await k.as('anonymous', cell.method, cell.path, cell.body === undefined ? {} : { body: cell.body });
+      const res = await send(k, 'anonymous', cell);
       assert.equal(res.status, 403, name);
     }
   });
