@@ -73,39 +73,68 @@ interface Result {
   warmUs: number;
 }
 
-function measure(bindings: number): Result {
-  const index = buildIndex(bindings);
-  const authz = new RbacAuthorizer(index);
-  const caller: Caller = {
-    user: { username: 'alice', uid: 'alice', groups: ['system:authenticated'] },
-    credential: 'token',
-  };
-  // The last workspace: a linear scan would pay for every binding before it.
-  const asked = request(`ws-${bindings - 1}`);
-  const warmup = request('ws-0');
-  const rounds = bindings >= 1000 ? 300 : 2000;
-  const cold: number[] = [];
-  const compile: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    authz.invalidate();
-    const c0 = process.hrtime.bigint();
-    authz.authorize(caller, { ...warmup, verb: 'get', resource: 'workspaces', name: 'ws-0', scope: 'global' }); // compiles
-    const t0 = process.hrtime.bigint();
-    const decision = authz.authorize(caller, asked);
-    const t1 = process.hrtime.bigint();
-    if (!decision.allowed) throw new Error('benchmark request must be allowed');
-    compile.push(Number(t0 - c0) / 1e3);
-    cold.push(Number(t1 - t0) / 1e3);
-  }
-  const iterations = 1_000_000;
-  for (let i = 0; i < 10_000; i++) authz.authorize(caller, asked);
-  const w0 = process.hrtime.bigint();
-  for (let i = 0; i < iterations; i++) authz.authorize(caller, asked);
-  const warmUs = Number(process.hrtime.bigint() - w0) / 1e3 / iterations;
-  return { bindings, compileUs: median(compile), coldUs: median(cold), warmUs };
+interface Subject {
+  bindings: number;
+  authz: RbacAuthorizer;
+  asked: RequestInfo;
+  compile: number[];
+  cold: number[];
+  warm: number[];
 }
 
-const results = SIZES.map(measure);
+const caller: Caller = {
+  user: { username: 'alice', uid: 'alice', groups: ['system:authenticated'] },
+  credential: 'token',
+};
+const compileProbe = (): RequestInfo => ({
+  ...request('ws-0'),
+  verb: 'get',
+  resource: 'workspaces',
+  name: 'ws-0',
+  scope: 'global',
+});
+
+/** One cold and one warm sample: cold is the first decision on a freshly compiled ability (compile not timed). */
+function sample(s: Subject): void {
+  s.authz.invalidate();
+  const c0 = process.hrtime.bigint();
+  s.authz.authorize(caller, compileProbe());
+  const t0 = process.hrtime.bigint();
+  const decision = s.authz.authorize(caller, s.asked);
+  const t1 = process.hrtime.bigint();
+  if (!decision.allowed) throw new Error('benchmark request must be allowed');
+  s.compile.push(Number(t0 - c0) / 1e3);
+  s.cold.push(Number(t1 - t0) / 1e3);
+  const batch = 20_000;
+  const w0 = process.hrtime.bigint();
+  for (let i = 0; i < batch; i++) s.authz.authorize(caller, s.asked);
+  s.warm.push(Number(process.hrtime.bigint() - w0) / 1e3 / batch);
+}
+
+// One size at a time, after a warm-up, so each measures its own steady state (JIT, caches, GC).
+const subjects: Subject[] = SIZES.map((bindings) => ({
+  bindings,
+  authz: new RbacAuthorizer(buildIndex(bindings)),
+  // The last workspace: a linear scan would pay for every binding before it.
+  asked: request(`ws-${bindings - 1}`),
+  compile: [],
+  cold: [],
+  warm: [],
+}));
+for (const s of subjects) {
+  for (let round = 0; round < 30; round++) sample(s);
+  s.compile.length = 0;
+  s.cold.length = 0;
+  s.warm.length = 0;
+  for (let round = 0; round < 300; round++) sample(s);
+}
+const results: Result[] = subjects.map((s) => ({
+  bindings: s.bindings,
+  compileUs: median(s.compile),
+  coldUs: median(s.cold),
+  warmUs: median(s.warm),
+}));
+
 const base = results[0];
 console.log('bindings  compile(µs)  cold(µs)  warm(µs)  cold×1  warm×1');
 for (const r of results) {

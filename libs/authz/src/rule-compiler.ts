@@ -1,6 +1,6 @@
 import { type PolicyRule } from '@mortise/api';
 import { createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
-import { ANY_SUBJECT, NON_RESOURCE_TYPE, actionOf, type AccessSubject } from './access-subject.js';
+import { ANY_SUBJECT, NON_RESOURCE_TYPE, actionOf, resourceSubject, type AccessSubject } from './access-subject.js';
 import { conditionsMatcher, indexInArray } from './fast-in.matcher.js';
 import type { GrantScope } from './rbac-kinds.js';
 
@@ -49,10 +49,22 @@ export interface CompiledAbility {
   reachesScope(rule: RawRule, subject: AccessSubject, scopedObjects?: boolean): boolean;
 }
 
+const fingerprints = new WeakMap<readonly PolicyRule[], string>();
+
+/** The rules' content as a key; the index hands out one array per role, so each is serialized once. */
+function fingerprintOf(rules: readonly PolicyRule[]): string {
+  let fingerprint = fingerprints.get(rules);
+  if (fingerprint === undefined) {
+    fingerprint = JSON.stringify(rules);
+    fingerprints.set(rules, fingerprint);
+  }
+  return fingerprint;
+}
+
 function groupGrants(grants: readonly Grant[]): GrantGroup[] {
   const groups = new Map<string, GrantGroup>();
   for (const grant of grants) {
-    const key = `${grant.scope.level}\n${JSON.stringify(grant.rules)}`;
+    const key = `${grant.scope.level}\n${fingerprintOf(grant.rules)}`;
     let group = groups.get(key);
     if (!group) {
       group = { level: grant.scope.level, rules: grant.rules, traces: new Map() };
@@ -167,6 +179,13 @@ export function compileGrants(grants: readonly Grant[], username: string): Compi
     conditionsMatcher,
     detectSubjectType: (subject) => subject.type,
   });
+  // CASL indexes rules and compiles conditions lazily; do it now, so the first decision does not pay for it.
+  const probe = resourceSubject({ resource: '' });
+  for (const raw of rawRules) {
+    for (const action of [raw.action].flat()) {
+      for (const rule of ability.possibleRulesFor(action, raw.subject as string)) rule.matchesConditions(probe);
+    }
+  }
   return {
     ability,
     traceOf(rule, subject) {
