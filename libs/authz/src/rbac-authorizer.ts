@@ -35,6 +35,7 @@ interface AbilityEntry {
 
 const DENIED_REASON = 'no role bound to the user grants it';
 const DEFAULT_DECISION_CACHE_SIZE = 4096;
+const MAX_CACHED_PRINCIPALS = 10_000;
 
 function traceOut(trace: ObjectTrace): NonNullable<Decision['role']> {
   return { ...trace };
@@ -167,6 +168,8 @@ export class RbacAuthorizer implements Authorizer {
     let entry = this.entries.get(key);
     if (!entry) {
       entry = this.compile(principal);
+      // Bounded: past the cap, start over rather than grow with every principal ever seen.
+      if (this.entries.size >= MAX_CACHED_PRINCIPALS) this.entries.clear();
       this.entries.set(key, entry);
     }
     return entry;
