@@ -13,6 +13,7 @@ import {
 } from '@mortise/api';
 import { ExtensionRuntime, registerDevloadRoutes } from '@mortise/runtime';
 import {
+  AdmissionChain,
   KERNEL_PUBLIC_PATHS,
   OpenWatches,
   RequestPipeline,
@@ -120,7 +121,8 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   pipeline.install(app);
   const watches = new OpenWatches();
   const validatorFor = options.validatorFor ?? ((def: KindDefinition) => compileResourceValidator(def));
-  const rest = new ResourceRest({ store, kinds, validatorFor });
+  const admission = new AdmissionChain();
+  const rest = new ResourceRest({ store, kinds, validatorFor, admission });
   const extensions = new ExtensionRuntime({
     groups,
     kinds,
@@ -143,11 +145,12 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     kinds,
     rest,
     watches,
+    authorizer: () => pipeline.currentAuthorizer,
     ...(options.watchBookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: options.watchBookmarkIntervalMs } : {}),
   });
 
   const nest = await NestFactory.create<NestFastifyApplication>(
-    KernelModule.forRoot({ kinds, store, pipeline, readiness, metrics, logger }, options.modules),
+    KernelModule.forRoot({ kinds, store, pipeline, admission, readiness, metrics, logger }, options.modules),
     adapter,
     { bodyParser: false, logger: new NestLogger(logger), abortOnError: false },
   );
@@ -205,6 +208,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     extensions,
     store,
     pipeline,
+    admission,
     readiness,
     metrics,
     logger,

@@ -34,3 +34,4 @@ export * from './openapi.js';
 export * from './kinds/tenant/tenant-status.schema.js';
 export * from './schema-validator.js';
 export * from './group-dispatch.js';
+export * from './admission.js';
