@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DispatchContext, GroupDispatcher, Status } from '@mortise/api';
-import type { Histogram } from 'prom-client';
 import { REQUEST_CALLER_KEY } from '@mortise/sdk';
 import { failureStatus } from './extension-exception.filter.js';
 import type { ExtensionInstance } from './extension-instance.js';
@@ -45,13 +44,11 @@ export class ExtensionDispatcher implements GroupDispatcher {
   private unavailable = 'it is starting';
 
   private readonly stats: ExtensionRequestStats;
-  private readonly duration: Histogram.Internal<'extension'>;
   private readonly deadlines: RequestDeadlines<InFlight>;
 
   constructor(private readonly options: ExtensionDispatcherOptions) {
     this.name = `extension/${options.extension}`;
     this.stats = options.metrics.statsFor(options.extension);
-    this.duration = options.metrics.duration.labels({ extension: options.extension });
     this.deadlines = new RequestDeadlines(options.timeoutMs, (expired) => this.timedOut(expired));
   }
 
@@ -104,14 +101,15 @@ export class ExtensionDispatcher implements GroupDispatcher {
     }
     (request as { [REQUEST_CALLER_KEY]?: unknown })[REQUEST_CALLER_KEY] = this.options.authorizer.callerFor(context);
     const started = performance.now();
+    const answers = this.stats.answersOf(instance.version);
     const inFlight: InFlight = { method: request.method ?? '', path: context.info.path, response };
     this.stats.inFlight++;
     this.deadlines.add(inFlight);
     const finished = (): void => {
       this.deadlines.delete(inFlight);
       this.stats.inFlight--;
-      this.duration.observe((performance.now() - started) / 1000);
-      this.stats.answered(instance.version, response.statusCode);
+      this.stats.observe((performance.now() - started) / 1000);
+      answers.set(response.statusCode, (answers.get(response.statusCode) ?? 0) + 1);
       if (response.statusCode < 500) this.options.status.recovered();
     };
     try {

@@ -8,27 +8,61 @@ import type {
   MetricOptions,
 } from '@mortise/sdk';
 
+const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 30];
+
 /**
- * One extension's request counts, kept as plain numbers on the hot path and
- * read into the Prometheus metrics when they are scraped.
+ * One extension's request counts and latency histogram, kept as plain
+ * numbers on the hot path (a labelled prom-client update per request costs
+ * more than the rest of the dispatch bookkeeping) and read into the registry
+ * when it is scraped.
  */
 export class ExtensionRequestStats {
   inFlight = 0;
-  /** `${version} ${code}` → answers. */
-  readonly answers = new Map<string, number>();
+  /** version → answer code → count. */
+  readonly answers = new Map<string, Map<number, number>>();
+  /** Count per bucket (not cumulative); the last is +Inf. */
+  readonly buckets: number[] = new Array<number>(DURATION_BUCKETS.length + 1).fill(0);
+  durationSum = 0;
+  durationCount = 0;
 
   constructor(readonly extension: string) {}
 
-  answered(version: string, code: number): void {
-    const key = `${version} ${code}`;
-    this.answers.set(key, (this.answers.get(key) ?? 0) + 1);
+  /** The answer counts of one version, to keep for as long as it serves. */
+  answersOf(version: string): Map<number, number> {
+    let codes = this.answers.get(version);
+    if (!codes) {
+      codes = new Map();
+      this.answers.set(version, codes);
+    }
+    return codes;
   }
+
+  observe(seconds: number): void {
+    let i = 0;
+    while (i < DURATION_BUCKETS.length && seconds > (DURATION_BUCKETS[i] ?? Infinity)) i++;
+    this.buckets[i] = (this.buckets[i] ?? 0) + 1;
+    this.durationSum += seconds;
+    this.durationCount++;
+  }
+}
+
+type MetricValue = { metricName?: string; labels: Record<string, string | number>; value: number };
+
+/** A collector the registry reads like its own metrics: name, help, type and `get()`. */
+function collector(name: string, help: string, type: 'histogram', values: () => MetricValue[]) {
+  return {
+    name,
+    help,
+    type,
+    aggregator: 'sum',
+    get: async () => ({ name, help, type, aggregator: 'sum', values: values() }),
+    reset: () => undefined,
+  };
 }
 
 /** Request metrics of every in-process extension, labelled by extension. */
 export class ExtensionRequestMetrics {
   readonly errors: Counter<'extension' | 'reason'>;
-  readonly duration: Histogram<'extension'>;
   private readonly stats = new Map<string, ExtensionRequestStats>();
 
   constructor(registry: Registry) {
@@ -41,9 +75,8 @@ export class ExtensionRequestMetrics {
       collect() {
         this.reset();
         for (const s of stats.values()) {
-          for (const [key, count] of s.answers) {
-            const [version = '', code = ''] = key.split(' ');
-            this.inc({ extension: s.extension, version, code }, count);
+          for (const [version, codes] of s.answers) {
+            for (const [code, count] of codes) this.inc({ extension: s.extension, version, code }, count);
           }
         }
       },
@@ -64,13 +97,24 @@ export class ExtensionRequestMetrics {
       labelNames: ['extension', 'reason'],
       registers: [registry],
     });
-    this.duration = new Histogram({
-      name: 'mortise_extension_request_duration_seconds',
-      help: 'Time from dispatch to the end of the response.',
-      labelNames: ['extension'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 30],
-      registers: [registry],
-    });
+    const name = 'mortise_extension_request_duration_seconds';
+    registry.registerMetric(
+      collector(name, 'Time from dispatch to the end of the response.', 'histogram', () =>
+        [...stats.values()].flatMap((s) => {
+          let cumulative = 0;
+          const buckets = s.buckets.map((count, i) => {
+            cumulative += count;
+            const le = i < DURATION_BUCKETS.length ? (DURATION_BUCKETS[i] ?? 0) : '+Inf';
+            return { metricName: `${name}_bucket`, labels: { extension: s.extension, le }, value: cumulative };
+          });
+          return [
+            ...buckets,
+            { metricName: `${name}_sum`, labels: { extension: s.extension }, value: s.durationSum },
+            { metricName: `${name}_count`, labels: { extension: s.extension }, value: s.durationCount },
+          ];
+        }),
+      ) as unknown as Parameters<Registry['registerMetric']>[0],
+    );
   }
 
   statsFor(extension: string): ExtensionRequestStats {
@@ -87,7 +131,6 @@ export class ExtensionRequestMetrics {
     this.stats.delete(extension);
     const { values } = await this.errors.get();
     for (const { labels } of values) if (labels['extension'] === extension) this.errors.remove(labels);
-    this.duration.remove({ extension });
   }
 }
 
