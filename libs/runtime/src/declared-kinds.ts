@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { ObjectMetaSchema, type KindDefinition } from '@mortise/api';
+import { NotFoundError, ObjectMetaSchema, type KindDefinition, type KindRegistry } from '@mortise/api';
+import type { ResourceStore } from '@mortise/store';
 import type { RuntimeManifest } from './extension-manifest.js';
 
 /**
@@ -31,7 +32,7 @@ export function declaredKinds(manifest: RuntimeManifest): KindDefinition[] {
 }
 
 /** Whether two definitions describe the same kind the same way (an upgrade may keep it registered). */
-export function sameKind(a: KindDefinition, b: KindDefinition): boolean {
+function sameKind(a: KindDefinition, b: KindDefinition): boolean {
   return (
     a.kind === b.kind &&
     a.plural === b.plural &&
@@ -39,4 +40,42 @@ export function sameKind(a: KindDefinition, b: KindDefinition): boolean {
     a.scope === b.scope &&
     JSON.stringify(a.schema) === JSON.stringify(b.schema)
   );
+}
+
+/** Registers the new version's kinds; changed ones are replaced, dropped ones unregistered (data kept). */
+export function swapKinds(
+  registry: KindRegistry,
+  current: readonly KindDefinition[],
+  next: readonly KindDefinition[],
+): KindDefinition[] {
+  const result: KindDefinition[] = [];
+  for (const kind of next) {
+    const old = current.find((k) => k.kind === kind.kind);
+    if (old && sameKind(old, kind)) {
+      result.push(old);
+      continue;
+    }
+    if (old) registry.unregister(old.group, old.kind);
+    registry.register(kind);
+    result.push(kind);
+  }
+  for (const old of current) {
+    if (!next.some((k) => k.kind === old.kind)) registry.unregister(old.group, old.kind);
+  }
+  return result;
+}
+
+/** Deletes every object of the kinds (uninstall with purge). */
+export async function purgeObjects(store: ResourceStore, kinds: readonly KindDefinition[]): Promise<void> {
+  for (const kind of kinds) {
+    const list = await store.list({ group: kind.group, kind: kind.kind });
+    for (const item of list.items) {
+      const scope = item.metadata.namespace ?? item.metadata.workspace;
+      await store
+        .delete({ group: kind.group, kind: kind.kind, name: item.metadata.name, ...(scope ? { scope } : {}) })
+        .catch((err: unknown) => {
+          if (!(err instanceof NotFoundError)) throw err;
+        });
+    }
+  }
 }

@@ -15,7 +15,7 @@ import {
 import type { ResourceStore } from '@mortise/store';
 import type { ExtensionLogger } from '@mortise/sdk';
 import { Registry } from 'prom-client';
-import { declaredKinds, sameKind } from './declared-kinds.js';
+import { declaredKinds, purgeObjects, swapKinds } from './declared-kinds.js';
 import { ExtensionApplication } from './extension-application.js';
 import { KernelAuthorizerBridge } from './extension-authorizer.js';
 import { ExtensionDispatcher } from './extension-dispatcher.js';
@@ -149,7 +149,7 @@ export class ExtensionRuntime {
     const previous = entry.dispatcher.deactivate('it is being uninstalled');
     if (previous) await this.retire(name, previous);
     for (const kind of entry.kinds) this.options.kinds.unregister(kind.group, kind.kind);
-    if (options.purge) await this.purge(entry.kinds);
+    if (options.purge) await purgeObjects(this.options.store, entry.kinds);
     await unpublish(this.options.store, entry.publications);
     this.options.groups.release(group, { type: 'extension', name });
     entry.metrics.remove();
@@ -250,13 +250,13 @@ export class ExtensionRuntime {
       );
     }
     const config = this.validateConfig(pkg, options.config ?? entry.config);
-    const kinds = this.swapKinds(entry.kinds, declaredKinds(pkg.manifest));
+    const kinds = swapKinds(this.options.kinds, entry.kinds, declaredKinds(pkg.manifest));
     const publications = publicationsOf(pkg.manifest);
     let instance: ExtensionInstance;
     try {
       instance = await this.boot({ ...entry, kinds }, pkg, config, 'UpgradeFailed');
     } catch (err) {
-      this.swapKinds(kinds, entry.kinds);
+      swapKinds(this.options.kinds, kinds, entry.kinds);
       throw err;
     }
     Object.assign(entry, { pkg, config, kinds });
@@ -267,25 +267,6 @@ export class ExtensionRuntime {
     this.logger.info({ extension: name, version: instance.version, from: previous?.version }, 'extension upgraded');
     if (previous) await this.retire(name, previous);
     return entry.status.snapshot();
-  }
-
-  /** Registers the new version's kinds; changed ones are replaced, dropped ones unregistered (data kept). */
-  private swapKinds(current: KindDefinition[], next: KindDefinition[]): KindDefinition[] {
-    const result: KindDefinition[] = [];
-    for (const kind of next) {
-      const old = current.find((k) => k.kind === kind.kind);
-      if (old && sameKind(old, kind)) {
-        result.push(old);
-        continue;
-      }
-      if (old) this.options.kinds.unregister(old.group, old.kind);
-      this.options.kinds.register(kind);
-      result.push(kind);
-    }
-    for (const old of current) {
-      if (!next.some((k) => k.kind === old.kind)) this.options.kinds.unregister(old.group, old.kind);
-    }
-    return result;
   }
 
   private async boot(
@@ -354,19 +335,5 @@ export class ExtensionRuntime {
     const value = structuredClone(config ?? {});
     validate(value);
     return value;
-  }
-
-  private async purge(kinds: KindDefinition[]): Promise<void> {
-    for (const kind of kinds) {
-      const list = await this.options.store.list({ group: kind.group, kind: kind.kind });
-      for (const item of list.items) {
-        const scope = item.metadata.namespace ?? item.metadata.workspace;
-        await this.options.store
-          .delete({ group: kind.group, kind: kind.kind, name: item.metadata.name, ...(scope ? { scope } : {}) })
-          .catch((err: unknown) => {
-            if (!(err instanceof NotFoundError)) throw err;
-          });
-      }
-    }
   }
 }
