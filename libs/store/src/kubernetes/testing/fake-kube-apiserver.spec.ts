@@ -1,3 +1,5 @@
+// Raw wire JSON is read loosely here on purpose: the assertions are the checks.
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FakeKubeApiServer } from './fake-kube-apiserver.js';

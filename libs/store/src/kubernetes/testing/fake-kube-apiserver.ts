@@ -108,7 +108,7 @@ export class FakeKubeApiServer {
       const status = route.subresource === 'status';
       if (route.subresource !== undefined && !status) throw notFoundPath();
       const { type, namespace, name } = route;
-      switch (req.method) {
+      switch (req.method ?? '') {
         case 'GET':
           if (name !== undefined) return send(res, 200, this.state.get(type, namespace, name));
           if (query.get('watch') === 'true' || query.get('watch') === '1') return this.watch(route, query, res);
@@ -121,7 +121,7 @@ export class FakeKubeApiServer {
           return send(res, 200, this.state.update(type, namespace, name, parseJson(body) as KubeObject, status));
         case 'PATCH': {
           if (name === undefined) throw methodNotAllowed();
-          const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+          const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
           if (contentType !== 'application/merge-patch+json') {
             throw new KubeStatusError(
               415,
@@ -198,7 +198,7 @@ export class FakeKubeApiServer {
       kind: `${type.kind}List`,
       metadata,
       items: list.items,
-    } as KubeObject;
+    };
   }
 
   private watch(route: Route, query: URLSearchParams, res: ServerResponse): void {

@@ -18,9 +18,9 @@ export function labelMatcher(selector: string | undefined): (labels: Record<stri
         case 'notexists':
           return !has;
         case 'in':
-          return has && req.values.includes(labels[req.key]!);
+          return has && req.values.includes(labels[req.key]);
         case 'notin':
-          return !has || !req.values.includes(labels[req.key]!);
+          return !has || !req.values.includes(labels[req.key]);
         default: {
           const unreachable: never = req;
           return unreachable;
@@ -55,11 +55,11 @@ const KEY = /^(([a-z0-9]([-a-z0-9.]*[a-z0-9])?)\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A
 function parseTerm(term: string): Requirement {
   const set = SET_TERM.exec(term);
   if (set) {
-    return { op: set[2] as 'in' | 'notin', key: checkKey(set[1]!), values: set[3]!.split(',').map((v) => v.trim()) };
+    return { op: set[2] as 'in' | 'notin', key: checkKey(set[1]), values: set[3].split(',').map((v) => v.trim()) };
   }
   const equality = EQUALITY_TERM.exec(term);
   if (equality) {
-    return { op: equality[2] === '!=' ? 'notin' : 'in', key: checkKey(equality[1]!), values: [equality[3]!] };
+    return { op: equality[2] === '!=' ? 'notin' : 'in', key: checkKey(equality[1]), values: [equality[3]] };
   }
   if (term.startsWith('!')) return { op: 'notexists', key: checkKey(term.slice(1).trim()) };
   return { op: 'exists', key: checkKey(term) };
@@ -80,11 +80,11 @@ export function fieldMatcher(selector: string | undefined): (object: KubeObject)
     .map((term) => {
       const match = /^([^!=]+)(==|=|!=)(.*)$/.exec(term);
       if (!match) throw new KubeStatusError(400, 'BadRequest', `invalid field selector: "${term}"`);
-      const field = match[1]!.trim();
+      const field = match[1].trim();
       if (field !== 'metadata.name' && field !== 'metadata.namespace') {
         throw new KubeStatusError(400, 'BadRequest', `field label not supported: ${field}`);
       }
-      return { field, negate: match[2] === '!=', value: match[3]!.trim() };
+      return { field, negate: match[2] === '!=', value: match[3].trim() };
     });
   return (object) =>
     terms.every(({ field, negate, value }) => {

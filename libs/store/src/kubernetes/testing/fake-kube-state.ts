@@ -94,7 +94,7 @@ export class FakeKubeState {
     const items = all.slice(0, limit).map(clone);
     const result: KubeList = { items, resourceVersion: String(snapshotRevision) };
     if (all.length > limit) {
-      const last = items[items.length - 1]!.metadata!.name!;
+      const last = items[items.length - 1].metadata!.name!;
       result.continue = Buffer.from(
         JSON.stringify({ v: 'meta.k8s.io/v1', rv: snapshotRevision, start: `${last}\u0000` }),
       ).toString('base64url');
@@ -292,7 +292,7 @@ export class FakeKubeState {
     this.history.push(event);
     if (this.history.length > this.historyLimit) {
       const dropped = this.history.splice(0, this.history.length - this.historyLimit);
-      this.compactedRevision = dropped[dropped.length - 1]!.rv;
+      this.compactedRevision = dropped[dropped.length - 1].rv;
     }
     for (const listener of this.listeners) listener(event);
     return clone(object);
@@ -301,8 +301,8 @@ export class FakeKubeState {
   /** All objects as they were at `revision`, by undoing the later changes. */
   private snapshot(revision: number): Map<string, KubeObject> {
     const state = new Map(this.objects);
-    for (let i = this.history.length - 1; i >= 0 && this.history[i]!.rv > revision; i--) {
-      const event = this.history[i]!;
+    for (let i = this.history.length - 1; i >= 0 && this.history[i].rv > revision; i--) {
+      const event = this.history[i];
       if (event.previous) state.set(event.key, event.previous);
       else state.delete(event.key);
     }
@@ -330,7 +330,7 @@ export class FakeKubeState {
         'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
       );
     }
-    return { revision: parsed.rv, after: parsed.start.replace(/\u0000$/, '') };
+    return { revision: parsed.rv, after: parsed.start.endsWith('\u0000') ? parsed.start.slice(0, -1) : parsed.start };
   }
 }
 
