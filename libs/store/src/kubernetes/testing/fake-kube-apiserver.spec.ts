@@ -150,7 +150,7 @@ describe(FakeKubeApiServer.name, () => {
         'application/merge-patch+json',
       );
       assert.equal(patched.body.spec.size, 5);
-      assert.deepEqual(patched.body.metadata.labels, {});
+      assert.equal(patched.body.metadata.labels, undefined, 'an emptied map is omitted, as the server serializes it');
       const json = await call('PATCH', `${WIDGETS}/${name}`, [], 'application/json-patch+json');
       assert.equal(json.code, 415);
     });

@@ -220,7 +220,12 @@ export class FakeKubeApiServer {
       if (event.type === 'DELETED' && before) write('DELETED', event.object);
       else if (now && before) write('MODIFIED', event.object);
       else if (now) write('ADDED', event.object);
-      else if (before) write('DELETED', event.object);
+      else if (before) {
+        // Leaving the selection: the last state that matched, at the version of the change.
+        const last = structuredClone(event.previous!);
+        last.metadata = { ...last.metadata, resourceVersion: String(event.rv) };
+        write('DELETED', last);
+      }
     };
     const from = query.get('resourceVersion');
     let backlog: StoredEvent[];

@@ -229,6 +229,9 @@ export class FakeKubeState {
   private replace(type: ResourceType, key: string, current: KubeObject, next: KubeObject): KubeObject {
     const meta = (next.metadata ??= {});
     const old = current.metadata!;
+    if (meta.uid !== undefined && meta.uid !== '' && meta.uid !== old.uid) {
+      throw invalid(type, old.name!, 'metadata.uid', 'Invalid value: field is immutable');
+    }
     // Server-owned fields cannot be changed by a client.
     meta.name = old.name!;
     meta.namespace = old.namespace!;

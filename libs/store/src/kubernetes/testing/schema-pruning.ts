@@ -27,7 +27,10 @@ const OBJECT_META_FIELDS = new Set([
  */
 export function pruneObject(object: KubeObject, schema: StructuralSchema | undefined): KubeObject {
   const { apiVersion, kind, metadata, ...rest } = object;
-  const prunedMeta = Object.fromEntries(Object.entries(metadata ?? {}).filter(([key]) => OBJECT_META_FIELDS.has(key)));
+  // Unknown keys are dropped, and empty maps and lists are omitted as the server's serialization does.
+  const prunedMeta = Object.fromEntries(
+    Object.entries(metadata ?? {}).filter(([key, value]) => OBJECT_META_FIELDS.has(key) && !isEmptyCollection(value)),
+  );
   const body = schema ? (prune(rest, schema) as Record<string, unknown>) : rest;
   return { apiVersion, kind, metadata: prunedMeta, ...body };
 }
@@ -45,4 +48,9 @@ function prune(value: unknown, schema: StructuralSchema): unknown {
       result[key] = child;
   }
   return result;
+}
+
+function isEmptyCollection(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
 }
