@@ -156,6 +156,21 @@ describe(FakeKubeApiServer.name, () => {
     });
   });
 
+  describe('leases', () => {
+    it('serves coordination.k8s.io/v1 Leases with optimistic concurrency, as leader election needs', async () => {
+      const LEASES = '/apis/coordination.k8s.io/v1/namespaces/ns/leases';
+      const name = unique();
+      const spec = { holderIdentity: 'kernel-0', leaseDurationSeconds: 15 };
+      const { body: lease } = await call('POST', LEASES, { metadata: { name }, spec });
+      assert.equal(lease.kind, 'Lease');
+      const taken = await call('PUT', `${LEASES}/${name}`, { ...lease, spec: { ...spec, holderIdentity: 'kernel-1' } });
+      assert.equal(taken.code, 200);
+      const late = await call('PUT', `${LEASES}/${name}`, { ...lease, spec: { ...spec, holderIdentity: 'kernel-2' } });
+      assert.equal(late.code, 409);
+      assert.equal((await call('GET', `${LEASES}/${name}`)).body.spec.holderIdentity, 'kernel-1');
+    });
+  });
+
   describe('delete', () => {
     it('marks an object with finalizers for deletion and removes it when an update empties them', async () => {
       const name = unique();
