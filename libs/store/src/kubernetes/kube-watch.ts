@@ -27,6 +27,15 @@ const RECONNECT_DELAY_MS = 100;
  * and the caller lists again.
  */
 export async function* watchCollection(watcher: Watch, options: CollectionWatch): AsyncGenerator<WatchEvent> {
+  try {
+    yield* follow(watcher, options);
+  } catch (err) {
+    // A watch ended by its caller or by closing the store ends quietly, whatever the connection did meanwhile.
+    if (!options.signal.aborted) throw err;
+  }
+}
+
+async function* follow(watcher: Watch, options: CollectionWatch): AsyncGenerator<WatchEvent> {
   const { collection, labelSelector, signal, subject } = options;
   let resourceVersion = options.resourceVersion;
   if (resourceVersion === undefined || resourceVersion === '0') {

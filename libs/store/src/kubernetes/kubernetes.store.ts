@@ -31,8 +31,10 @@ import { mergeWatches, watchCollection } from './kube-watch.js';
 import { SecretCollection } from './secret.collection.js';
 
 export interface KubernetesStoreOptions {
-  /** Defaults to the in-cluster service account, else `KUBECONFIG` / `~/.kube/config`. */
+  /** Defaults to `kubeconfigPath`, else the in-cluster service account, else `KUBECONFIG` / `~/.kube/config`. */
   kubeConfig?: KubeConfig;
+  /** A kubeconfig file to load instead of the defaults. */
+  kubeconfigPath?: string;
   /** The kernel's namespace; defaults to the kubeconfig context's (in-cluster: the pod's), else `default`. */
   namespace?: string;
   /**
@@ -66,7 +68,7 @@ export class KubernetesStore implements ResourceStore {
   private readonly generic: KubeCollection;
 
   constructor(options: KubernetesStoreOptions = {}) {
-    const config = options.kubeConfig ?? defaultKubeConfig();
+    const config = options.kubeConfig ?? loadKubeConfig(options.kubeconfigPath);
     this.namespace = options.namespace ?? config.getContextObject(config.getCurrentContext())?.namespace ?? 'default';
     this.customObjects = config.makeApiClient(CustomObjectsApi);
     this.core = config.makeApiClient(CoreV1Api);
@@ -194,9 +196,10 @@ export class KubernetesStore implements ResourceStore {
   }
 }
 
-function defaultKubeConfig(): KubeConfig {
+function loadKubeConfig(path: string | undefined): KubeConfig {
   const config = new KubeConfig();
-  config.loadFromDefault();
+  if (path) config.loadFromFile(path);
+  else config.loadFromDefault();
   return config;
 }
 
