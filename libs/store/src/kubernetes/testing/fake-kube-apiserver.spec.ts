@@ -3,39 +3,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FakeKubeApiServer } from './fake-kube-apiserver.js';
-import type { CustomResourceDefinition } from './fake-kube-types.js';
+import { namespacedCrd } from './kube-test-kit.js';
 
 // Expectations follow the Kubernetes API conventions and API concepts
 // documents (Status bodies, optimistic concurrency, lists and watches), not
 // what the kubernetes store happens to need.
 
-const widgetCrd: CustomResourceDefinition = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'widgets.example.mortise.io' },
-  spec: {
-    group: 'example.mortise.io',
-    scope: 'Namespaced',
-    names: { kind: 'Widget', plural: 'widgets' },
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        subresources: { status: {} },
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              spec: { type: 'object', properties: { size: { type: 'integer' } } },
-              status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-            },
-          },
-        },
-      },
-    ],
+const widgetCrd = namespacedCrd(
+  { group: 'example.mortise.io', version: 'v1', kind: 'Widget', plural: 'widgets' },
+  {
+    type: 'object',
+    properties: {
+      spec: { type: 'object', properties: { size: { type: 'integer' } } },
+      status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+    },
   },
-};
+);
 
 const WIDGETS = '/apis/example.mortise.io/v1/namespaces/ns/widgets';
 const SECRETS = '/api/v1/namespaces/ns/secrets';

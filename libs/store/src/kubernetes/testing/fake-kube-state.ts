@@ -201,20 +201,10 @@ export class FakeKubeState {
     if (!current) throw notFound(type, name);
     const { uid, resourceVersion } = options.preconditions ?? {};
     if (uid !== undefined && uid !== current.metadata!.uid) {
-      throw new KubeStatusError(
-        409,
-        'Conflict',
-        `Operation cannot be fulfilled on ${qualified(type)} "${name}": Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata!.uid}`,
-        { name, group: type.group, kind: type.plural },
-      );
+      throw preconditionFailed(type, name, 'UID', uid, current.metadata!.uid!);
     }
     if (resourceVersion !== undefined && resourceVersion !== current.metadata!.resourceVersion) {
-      throw new KubeStatusError(
-        409,
-        'Conflict',
-        `Operation cannot be fulfilled on ${qualified(type)} "${name}": Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${current.metadata!.resourceVersion}`,
-        { name, group: type.group, kind: type.plural },
-      );
+      throw preconditionFailed(type, name, 'ResourceVersion', resourceVersion, current.metadata!.resourceVersion!);
     }
     if ((current.metadata!.finalizers ?? []).length > 0) {
       if (current.metadata!.deletionTimestamp) return clone(current);
@@ -391,4 +381,19 @@ function invalid(type: ResourceType, name: string, field: string, message: strin
     kind: type.kind,
     causes: [{ reason: 'FieldValueInvalid', message, field }],
   });
+}
+
+function preconditionFailed(
+  type: ResourceType,
+  name: string,
+  field: string,
+  expected: string,
+  actual: string,
+): KubeStatusError {
+  return new KubeStatusError(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${qualified(type)} "${name}": Precondition failed: ${field} in precondition: ${expected}, ${field} in object meta: ${actual}`,
+    { name, group: type.group, kind: type.plural },
+  );
 }

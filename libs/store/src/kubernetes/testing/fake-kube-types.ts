@@ -1,4 +1,5 @@
 /** Wire shapes the fake API server speaks; a small subset of the Kubernetes API types. */
+import type { KubeMeta } from '../kube-object-mapping.js';
 
 export interface KubeObject {
   apiVersion?: string;
@@ -7,19 +8,10 @@ export interface KubeObject {
   [field: string]: unknown;
 }
 
-export interface KubeObjectMeta {
-  name?: string;
+/** ObjectMeta: what the store writes, plus what only the server sets. */
+export interface KubeObjectMeta extends Partial<KubeMeta> {
   generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
   deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
   ownerReferences?: unknown[];
   managedFields?: unknown[];
 }

@@ -1,7 +1,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { genericObjectCustomResourceDefinition } from '../generic-object.crd.js';
 import type { KubernetesStoreOptions } from '../kubernetes.store.js';
-import type { CustomResourceDefinition } from './fake-kube-types.js';
+import type { CustomResourceDefinition, StructuralSchema } from './fake-kube-types.js';
 
 type KindEntry = NonNullable<KubernetesStoreOptions['kinds']>[number];
 
@@ -14,6 +14,18 @@ export const CONTRACT_KINDS: KindEntry[] = [
 
 /** A CRD for a contract kind: any fields, status as a subresource (as generated CRDs have it). */
 export function contractKindCrd(kind: KindEntry): CustomResourceDefinition {
+  return namespacedCrd(kind, {
+    type: 'object',
+    'x-kubernetes-preserve-unknown-fields': true,
+    properties: { status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+  });
+}
+
+/** A namespaced CRD with the status subresource and one served version. */
+export function namespacedCrd(
+  kind: Pick<KindEntry, 'group' | 'version' | 'kind' | 'plural'>,
+  openAPIV3Schema: StructuralSchema,
+): CustomResourceDefinition {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -23,19 +35,7 @@ export function contractKindCrd(kind: KindEntry): CustomResourceDefinition {
       scope: 'Namespaced',
       names: { kind: kind.kind, plural: kind.plural },
       versions: [
-        {
-          name: kind.version,
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              'x-kubernetes-preserve-unknown-fields': true,
-              properties: { status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-            },
-          },
-        },
+        { name: kind.version, served: true, storage: true, subresources: { status: {} }, schema: { openAPIV3Schema } },
       ],
     },
   };
