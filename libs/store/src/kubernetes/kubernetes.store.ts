@@ -10,6 +10,7 @@ import { decodeContinueToken, encodeContinueToken } from '../continue-token.js';
 import { checkIdentity, objectKey, refOf } from '../object-key.js';
 import { generatedName } from '../object-lifecycle.js';
 import { patchResource } from '../patch-resource.js';
+import { observed, type StoreObserver } from '../store-observer.js';
 import {
   scopeOf,
   type DeleteOptions,
@@ -43,6 +44,8 @@ export interface KubernetesStoreOptions {
    * generic `objects.store.mortise.io` CRD, so no CRD is created at run time.
    */
   kinds?: readonly Pick<KindDefinition, 'group' | 'version' | 'kind' | 'plural' | 'internal'>[];
+  /** Receives each operation's latency (round trips to the API server included). */
+  observer?: StoreObserver;
 }
 
 const GENERATE_NAME_ATTEMPTS = 5;
@@ -64,6 +67,7 @@ export class KubernetesStore implements ResourceStore {
   private readonly collections = new Map<string, KubeCollection>();
   private readonly kinds: NonNullable<KubernetesStoreOptions['kinds']>;
   private readonly closing = new AbortController();
+  private readonly observer: StoreObserver | undefined;
   /** The generic CRD across all kinds: the all-kinds watch and the readiness probe read it. */
   private readonly generic: KubeCollection;
 
@@ -74,15 +78,20 @@ export class KubernetesStore implements ResourceStore {
     this.core = config.makeApiClient(CoreV1Api);
     this.watcher = new Watch(config);
     this.kinds = options.kinds ?? [];
+    this.observer = options.observer;
     this.generic = new CustomResourceCollection(this.customObjects, this.namespace, genericObjectShape());
   }
 
   async get(ref: ObjectRef): Promise<Resource> {
     checkIdentity(ref);
-    return this.collectionFor(ref).get(ref);
+    return observed(this.observer, 'get', ref, () => this.collectionFor(ref).get(ref));
   }
 
-  async list(kind: KindRef, options: ListOptions = {}): Promise<ResourceList> {
+  list(kind: KindRef, options: ListOptions = {}): Promise<ResourceList> {
+    return observed(this.observer, 'list', kind, () => this.listPage(kind, options));
+  }
+
+  private async listPage(kind: KindRef, options: ListOptions): Promise<ResourceList> {
     const collection = this.collectionFor(kind);
     const labelSelector = toKubeLabelSelector(collection.kindSelector, options);
     const upstream = options.continue ? continueOf(options.continue) : undefined;
@@ -119,22 +128,23 @@ export class KubernetesStore implements ResourceStore {
     }
     const ref = refOf(object);
     checkIdentity(ref);
-    return this.collectionFor(ref).create(object);
+    return observed(this.observer, 'create', ref, () => this.collectionFor(ref).create(object));
   }
 
   async update(object: Resource, options: UpdateOptions = {}): Promise<Resource> {
     const ref = refOf(object);
     checkIdentity(ref);
-    return this.collectionFor(ref).update(object, options);
+    const op = options.subresource ? 'update-status' : 'update';
+    return observed(this.observer, op, ref, () => this.collectionFor(ref).update(object, options));
   }
 
   patch(ref: ObjectRef, patch: Patch, options: PatchOptions = {}): Promise<Resource> {
-    return patchResource(this, ref, patch, options);
+    return observed(this.observer, 'patch', ref, () => patchResource(this, ref, patch, options));
   }
 
   async delete(ref: ObjectRef, options: DeleteOptions = {}): Promise<Resource> {
     checkIdentity(ref);
-    return this.collectionFor(ref).delete(ref, options.resourceVersion);
+    return observed(this.observer, 'delete', ref, () => this.collectionFor(ref).delete(ref, options.resourceVersion));
   }
 
   async *watch(options: WatchOptions): AsyncGenerator<WatchEvent> {

@@ -2,6 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { validateLabels, validateObjectName } from '@mortise/api';
 import { fieldMatcher, labelMatcher } from './fake-kube-selectors.js';
+import type { Resource } from '@mortise/api';
+import { applyPatch } from '../../json-patch.js';
+import { decodeContinue, encodeContinue } from './fake-continue-token.js';
+import { conflict, invalid, notFound, preconditionFailed, qualified } from './fake-kube-errors.js';
 import { KubeStatusError, type KubeObject, type ResourceType } from './fake-kube-types.js';
 import { pruneObject } from './schema-pruning.js';
 
@@ -37,7 +41,6 @@ export interface DeleteOptionsBody {
 const keyOf = (type: ResourceType, namespace: string, name: string) =>
   `${type.group}/${type.plural}/${namespace}/${name}`;
 const prefixOf = (type: ResourceType, namespace: string) => `${type.group}/${type.plural}/${namespace}/`;
-const qualified = (type: ResourceType) => (type.group ? `${type.plural}.${type.group}` : type.plural);
 const clone = <T>(value: T): T => structuredClone(value);
 
 /**
@@ -83,7 +86,8 @@ export class FakeKubeState {
     const matchFields = fieldMatcher(query.fieldSelector);
     let snapshotRevision = this.revision;
     let after = '';
-    if (query.continue) ({ revision: snapshotRevision, after } = this.decodeContinue(query.continue));
+    if (query.continue)
+      ({ revision: snapshotRevision, after } = decodeContinue(query.continue, this.compactedRevision));
     const prefix = prefixOf(type, namespace);
     const all = [...this.snapshot(snapshotRevision)]
       .filter(([key]) => key.startsWith(prefix) && key.slice(prefix.length) > after)
@@ -94,10 +98,7 @@ export class FakeKubeState {
     const items = all.slice(0, limit).map(clone);
     const result: KubeList = { items, resourceVersion: String(snapshotRevision) };
     if (all.length > limit) {
-      const last = items[items.length - 1].metadata!.name!;
-      result.continue = Buffer.from(
-        JSON.stringify({ v: 'meta.k8s.io/v1', rv: snapshotRevision, start: `${last}\u0000` }),
-      ).toString('base64url');
+      result.continue = encodeContinue(snapshotRevision, items[items.length - 1].metadata!.name!);
       // The real server counts the rest only when no selector filters it.
       if (!query.labelSelector && !query.fieldSelector) result.remainingItemCount = all.length - limit;
     }
@@ -189,7 +190,7 @@ export class FakeKubeState {
     const key = keyOf(type, namespace, name);
     const current = this.objects.get(key);
     if (!current) throw notFound(type, name);
-    const patched = applyMergePatch(clone(current), patch) as KubeObject;
+    const patched = mergePatch(current, patch);
     const precondition = (patch as KubeObject | null)?.metadata?.resourceVersion;
     patched.metadata = { ...patched.metadata, resourceVersion: precondition ?? current.metadata!.resourceVersion };
     return this.update(type, namespace, name, patched, status);
@@ -301,30 +302,6 @@ export class FakeKubeState {
     }
     return state;
   }
-
-  private decodeContinue(token: string): { revision: number; after: string } {
-    let parsed: { rv?: unknown; start?: unknown };
-    try {
-      parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as typeof parsed;
-    } catch {
-      throw new KubeStatusError(
-        400,
-        'BadRequest',
-        'continue key is not valid: incorrect encoded start resourceVersion',
-      );
-    }
-    if (typeof parsed.rv !== 'number' || typeof parsed.start !== 'string') {
-      throw new KubeStatusError(400, 'BadRequest', 'continue key is not valid');
-    }
-    if (parsed.rv < this.compactedRevision) {
-      throw new KubeStatusError(
-        410,
-        'Expired',
-        'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
-      );
-    }
-    return { revision: parsed.rv, after: parsed.start.endsWith('\u0000') ? parsed.start.slice(0, -1) : parsed.start };
-  }
 }
 
 function specChanged(a: KubeObject, b: KubeObject, statusSubresource: boolean): boolean {
@@ -340,60 +317,15 @@ function normalize(object: KubeObject): unknown {
   return JSON.parse(JSON.stringify(object)) as unknown;
 }
 
-function applyMergePatch(target: unknown, patch: unknown): unknown {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  const result: Record<string, unknown> =
-    target !== null && typeof target === 'object' && !Array.isArray(target)
-      ? { ...(target as Record<string, unknown>) }
-      : {};
-  for (const [key, value] of Object.entries(patch as Record<string, unknown>)) {
-    if (value === null) delete result[key];
-    else result[key] = applyMergePatch(result[key], value);
-  }
-  return result;
-}
-
 function now(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function notFound(type: ResourceType, name: string): KubeStatusError {
-  return new KubeStatusError(404, 'NotFound', `${qualified(type)} "${name}" not found`, {
-    name,
-    group: type.group,
-    kind: type.plural,
-  });
-}
-
-function conflict(type: ResourceType, name: string): KubeStatusError {
-  return new KubeStatusError(
-    409,
-    'Conflict',
-    `Operation cannot be fulfilled on ${qualified(type)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-    { name, group: type.group, kind: type.plural },
-  );
-}
-
-function invalid(type: ResourceType, name: string, field: string, message: string): KubeStatusError {
-  return new KubeStatusError(422, 'Invalid', `${type.kind} "${name}" is invalid: ${field}: ${message}`, {
-    name,
-    group: type.group,
-    kind: type.kind,
-    causes: [{ reason: 'FieldValueInvalid', message, field }],
-  });
-}
-
-function preconditionFailed(
-  type: ResourceType,
-  name: string,
-  field: string,
-  expected: string,
-  actual: string,
-): KubeStatusError {
-  return new KubeStatusError(
-    409,
-    'Conflict',
-    `Operation cannot be fulfilled on ${qualified(type)} "${name}": Precondition failed: ${field} in precondition: ${expected}, ${field} in object meta: ${actual}`,
-    { name, group: type.group, kind: type.plural },
-  );
+/** RFC 7386 with the store's implementation; a patch that is not a JSON object is the server's 400. */
+function mergePatch(current: KubeObject, patch: unknown): KubeObject {
+  try {
+    return applyPatch(current as Resource, { type: 'merge', patch: patch as Record<string, unknown> });
+  } catch (err) {
+    throw new KubeStatusError(400, 'BadRequest', (err as Error).message);
+  }
 }
