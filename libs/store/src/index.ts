@@ -15,3 +15,4 @@ export type { ObjectTable } from './object-table.js';
 export type { ChangeRecord } from './change-record.js';
 export { KubernetesStore, type KubernetesStoreOptions } from './kubernetes/kubernetes.store.js';
 export { genericObjectCustomResourceDefinition } from './kubernetes/generic-object.crd.js';
+export { crdManifests, type CrdManifest } from './kubernetes/crd-manifests.js';
