@@ -99,6 +99,29 @@ describe(KubernetesStore.name, () => {
     await store.close();
   });
 
+  it('merges the all-kinds watch over every collection, with bookmarks no stream is behind', async () => {
+    const store = storeOn(server, [...CONTRACT_KINDS.slice(0, 1), { ...CONTRACT_KINDS[1], internal: true }]);
+    const start = (await store.list(WIDGET)).metadata.resourceVersion;
+    const controller = new AbortController();
+    const events = store
+      .watch({ resourceVersion: start, bookmarkIntervalMs: 20, signal: controller.signal })
+      [Symbol.asyncIterator]();
+    const own = await store.create(widget('own', { namespace: 'merged' }));
+    await store.create({ ...widget('secret', { namespace: 'merged' }), kind: 'Gadget' });
+    await store.create({ ...widget('generic', { namespace: 'merged' }), kind: 'TestRole' });
+    const seen = new Map<string, string>();
+    let bookmark: string | undefined;
+    while (seen.size < 3 || bookmark === undefined) {
+      const [event] = await take(events, 1);
+      if (event.type === 'BOOKMARK') bookmark = event.object.metadata.resourceVersion;
+      else seen.set(event.object.kind, event.object.metadata.name);
+    }
+    assert.deepEqual(Object.fromEntries(seen), { Widget: 'own', Gadget: 'secret', TestRole: 'generic' });
+    assert.ok(Number(bookmark) >= Number(own.metadata.resourceVersion));
+    controller.abort();
+    await store.close();
+  });
+
   it('reports an unreachable API server as ServiceUnavailable', async () => {
     const down = await startFake();
     const store = storeOn(down, []);
