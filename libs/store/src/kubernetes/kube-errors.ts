@@ -17,7 +17,7 @@ interface KubeStatusBody {
   message?: string;
   reason?: string;
   code?: number;
-  details?: { causes?: { reason?: string; message?: string; field?: string }[] };
+  details?: { name?: string; causes?: { reason?: string; message?: string; field?: string }[] };
 }
 
 /** What the Kubernetes answer was about, in Mortise terms, so messages name Mortise objects. */
@@ -55,6 +55,12 @@ export function toDomainError(err: unknown, subject: ErrorSubject): Error {
     case 400:
       return new BadRequestError(status?.message ?? 'bad request', details);
     case 404:
+      // A missing object's Status names it; a bare 404 means the API server does not serve the resource at all.
+      if (status?.details?.name === undefined) {
+        return new ServiceUnavailableError(
+          `the Kubernetes API server does not serve ${subject.kind}.${subject.group || 'core'} objects; install the CRDs: kubectl apply -f deploy/crds/`,
+        );
+      }
       return new NotFoundError(`${what} not found`, details);
     case 409:
       return reason === 'AlreadyExists'

@@ -122,6 +122,19 @@ describe(KubernetesStore.name, () => {
     await store.close();
   });
 
+  it('reports a kind whose CRD is not installed as ServiceUnavailable, naming the fix', async () => {
+    const bare = await FakeKubeApiServer.start();
+    const store = storeOn(bare, CONTRACT_KINDS);
+    await assert.rejects(store.get({ ...WIDGET, name: 'a' }), (err: Error) => {
+      assert.ok(err instanceof ServiceUnavailableError);
+      assert.match(err.message, /kubectl apply -f deploy\/crds/);
+      return true;
+    });
+    await assert.rejects(store.ping(), ServiceUnavailableError);
+    await store.close();
+    await bare.close();
+  });
+
   it('reports an unreachable API server as ServiceUnavailable', async () => {
     const down = await startFake();
     const store = storeOn(down, []);
