@@ -61,6 +61,11 @@ describe(FakeKubeApiServer.name, () => {
       assert.equal(again.body.kind, 'Status');
       assert.equal(again.body.reason, 'AlreadyExists');
       assert.deepEqual(again.body.details, { name, group: 'example.mortise.io', kind: 'widgets' });
+      const versioned = await call('POST', WIDGETS, {
+        ...widget(unique()),
+        metadata: { name: unique(), resourceVersion: '5' },
+      });
+      assert.equal(versioned.code, 500, 'a create may not carry a resourceVersion');
       const missing = await call('GET', `${WIDGETS}/nope`);
       assert.equal(missing.code, 404);
       assert.equal(missing.body.reason, 'NotFound');

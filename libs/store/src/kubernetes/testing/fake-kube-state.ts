@@ -124,6 +124,10 @@ export class FakeKubeState {
         'the namespace of the provided object does not match the namespace sent on the request',
       );
     }
+    if (meta.resourceVersion) {
+      // etcd3 storage refuses this with a plain error, which the server answers as 500.
+      throw new KubeStatusError(500, 'InternalError', 'resourceVersion should not be set on objects to be created');
+    }
     if (!meta.name && meta.generateName) meta.name = meta.generateName + randomBytes(4).toString('hex').slice(0, 5);
     this.validate(type, object);
     const key = keyOf(type, namespace, meta.name!);
