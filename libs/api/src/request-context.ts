@@ -27,10 +27,10 @@ export const ANONYMOUS_USERNAME = 'system:anonymous';
 export const ANONYMOUS_GROUP = 'system:unauthenticated';
 export const AUTHENTICATED_GROUP = 'system:authenticated';
 
-export const ANONYMOUS_CALLER: Caller = Object.freeze({
+export const ANONYMOUS_CALLER: Readonly<Caller> = Object.freeze({
   user: Object.freeze({ username: ANONYMOUS_USERNAME, uid: '', groups: [ANONYMOUS_GROUP] }),
   credential: 'anonymous',
-}) as Caller;
+});
 
 /** What the authentication stage sees of a request: no body, no framework types. */
 export interface AuthenticationRequest {
