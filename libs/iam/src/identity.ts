@@ -81,6 +81,26 @@ export class Identity {
     this.gcTimer.unref();
   }
 
+  /** OpenID Connect discovery metadata for the configured issuer. */
+  discoveryDocument(): Record<string, unknown> {
+    const issuer = this.config.issuer.replace(/\/$/, '');
+    return {
+      issuer,
+      token_endpoint: `${issuer}/oauth/token`,
+      revocation_endpoint: `${issuer}/oauth/revoke`,
+      userinfo_endpoint: `${issuer}/oauth/userinfo`,
+      end_session_endpoint: `${issuer}/oauth/logout`,
+      jwks_uri: `${issuer}/oauth/keys`,
+      grant_types_supported: ['password', 'refresh_token', 'client_credentials'],
+      response_types_supported: ['token'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['ES256'],
+      token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+      revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+      claims_supported: ['iss', 'sub', 'aud', 'azp', 'exp', 'iat', 'jti', 'sid', 'uid', 'groups', 'email', 'name'],
+    };
+  }
+
   stop(): void {
     if (this.gcTimer) clearInterval(this.gcTimer);
     this.keys.stop();

@@ -37,3 +37,4 @@ export {
   PENDING_ROLE_ANNOTATION,
   type AdminBootstrapOptions,
 } from './admin-bootstrap.js';
+export { IamModule, IAM_PUBLIC_PATHS, type IamModuleOptions } from './http/iam.module.js';

@@ -20,6 +20,8 @@ export interface OAuthRequestBody {
   scope?: string;
   token?: string;
   token_type_hint?: string;
+  /** `true`: also set the console's session cookie. */
+  session_cookie?: string;
 }
 
 export interface TokenResponse {

@@ -1,0 +1,96 @@
+import { Inject, Module, type DynamicModule, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { fastifyCookie } from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import { REQUEST_PIPELINE, RESOURCE_STORE, type RequestPipeline } from '@mortise/apiserver';
+import type { ResourceStore } from '@mortise/store';
+import type { FastifyInstance } from 'fastify';
+import { bootstrapAdmin, type AdminBootstrapOptions } from '../admin-bootstrap.js';
+import type { IamConfig } from '../iam-config.js';
+import { Identity } from '../identity.js';
+import { OAuthController } from './oauth.controller.js';
+import { PasswordGrantGuard } from './password-grant.guard.js';
+import { PasswordGrantStrategy } from './password-grant.strategy.js';
+import { RATE_LIMIT_FACTORY, TokenRateLimitGuard, type RateLimitFactory } from './token-rate-limit.guard.js';
+import { UserCredentialsController } from './user-credentials.controller.js';
+import { WellKnownController } from './well-known.controller.js';
+
+export interface IamModuleOptions {
+  config?: Partial<IamConfig>;
+  /** First-start admin; `false` skips it (tests that create their own users). */
+  admin?: AdminBootstrapOptions | false;
+}
+
+/** Paths identity serves without a login: they authenticate the client or the token in the body, or are public keys. */
+export const IAM_PUBLIC_PATHS = [
+  '/oauth/token',
+  '/oauth/revoke',
+  '/oauth/logout',
+  '/oauth/keys',
+  '/.well-known/openid-configuration',
+] as const;
+
+const IAM_MODULE_OPTIONS = Symbol('iam.module-options');
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+/**
+ * Identity for the kernel: starts the services, plugs the authenticators into
+ * the request pipeline, declares the public OAuth paths and serves `/oauth/*`,
+ * discovery and the users' credential subresources.
+ */
+@Module({})
+export class IamModule implements OnModuleInit, OnModuleDestroy {
+  static forRoot(options: IamModuleOptions = {}): DynamicModule {
+    return {
+      module: IamModule,
+      imports: [PassportModule],
+      controllers: [OAuthController, WellKnownController, UserCredentialsController],
+      providers: [
+        { provide: IAM_MODULE_OPTIONS, useValue: options },
+        {
+          provide: Identity,
+          useFactory: (store: ResourceStore) => new Identity(store, options.config),
+          inject: [RESOURCE_STORE],
+        },
+        {
+          provide: RATE_LIMIT_FACTORY,
+          useFactory: (host: HttpAdapterHost) => () => host.httpAdapter.getInstance() as unknown as RateLimitFactory,
+          inject: [HttpAdapterHost],
+        },
+        PasswordGrantStrategy,
+        PasswordGrantGuard,
+        TokenRateLimitGuard,
+      ],
+      exports: [Identity],
+    };
+  }
+
+  constructor(
+    private readonly identity: Identity,
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(REQUEST_PIPELINE) private readonly pipeline: RequestPipeline,
+    @Inject(RESOURCE_STORE) private readonly store: ResourceStore,
+    @Inject(IAM_MODULE_OPTIONS) private readonly options: IamModuleOptions,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.identity.start();
+    for (const authenticator of this.identity.authenticators) this.pipeline.useAuthenticator(authenticator);
+    this.pipeline.publicRoutes.addExact(...IAM_PUBLIC_PATHS);
+    const app = this.adapterHost.httpAdapter.getInstance() as unknown as FastifyInstance;
+    if (!app.hasContentTypeParser(FORM_TYPE)) {
+      app.addContentTypeParser(FORM_TYPE, { parseAs: 'string' }, (_request, body, done) => {
+        done(null, Object.fromEntries(new URLSearchParams(body as string)));
+      });
+    }
+    await app.register(rateLimit, { global: false });
+    // Loads the cookie codec that `parse`/`serialize` use; no hook, the session authenticator parses on demand.
+    if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie, { hook: false });
+    if (this.options.admin !== false) await bootstrapAdmin(this.store, this.identity.users, this.options.admin);
+  }
+
+  onModuleDestroy(): void {
+    this.identity.stop();
+  }
+}

@@ -1,0 +1,117 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { OAuthController } from './oauth.controller.js';
+import { createUser } from '../testing/identity-fixture.js';
+import { startIamApp, type IamApp } from '../testing/iam-app.fixture.js';
+
+function form(fields: Record<string, string>): RequestInit {
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  };
+}
+
+describe(OAuthController.name, () => {
+  let iam: IamApp;
+
+  before(async () => {
+    iam = await startIamApp({
+      config: { rateLimit: { perIp: { max: 1000, windowSeconds: 60 }, perUsername: { max: 5, windowSeconds: 60 } } },
+    });
+    await createUser(iam.identity, 'alice');
+  });
+  after(() => iam.close());
+
+  it('issues tokens for a form-encoded password grant, with no-store', async () => {
+    const res = await fetch(
+      `${iam.url}/oauth/token`,
+      form({ grant_type: 'password', client_id: 'console', username: 'alice', password: 'correct horse' }),
+    );
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    const body = (await res.json()) as { access_token: string; refresh_token: string };
+    const me = await fetch(`${iam.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${body.access_token}` } });
+    assert.equal(me.status, 200);
+    assert.equal(((await me.json()) as { sub: string }).sub, 'alice');
+  });
+
+  it('answers errors in the RFC 6749 shape', async () => {
+    const cases: Array<[Record<string, string>, number, string]> = [
+      [
+        { grant_type: 'password', client_id: 'console', username: 'alice', password: 'wrong password' },
+        400,
+        'invalid_grant',
+      ],
+      [{ grant_type: 'password', client_id: 'nope', username: 'alice', password: 'x' }, 401, 'invalid_client'],
+      [{ grant_type: 'password', client_id: 'console' }, 400, 'invalid_request'],
+      [{ grant_type: 'implicit', client_id: 'console' }, 400, 'unsupported_grant_type'],
+      [{ client_id: 'console' }, 400, 'invalid_request'],
+    ];
+    for (const [fields, status, error] of cases) {
+      const res = await fetch(`${iam.url}/oauth/token`, form(fields));
+      assert.equal(res.status, status, JSON.stringify(fields));
+      assert.equal(((await res.json()) as { error: string }).error, error);
+    }
+  });
+
+  it('rate-limits logins per username with 429 and Retry-After', async () => {
+    let last: Response | undefined;
+    for (let i = 0; i < 6; i++) {
+      last = await fetch(`${iam.url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          grant_type: 'password',
+          client_id: 'console',
+          username: 'flood',
+          password: 'whatever1',
+        }),
+      });
+    }
+    assert.equal(last!.status, 429);
+    assert.ok(Number(last!.headers.get('retry-after')) > 0);
+  });
+
+  it('logs the console in to a session cookie whose unsafe requests need the CSRF header', async () => {
+    const res = await fetch(
+      `${iam.url}/oauth/token`,
+      form({
+        grant_type: 'password',
+        client_id: 'console',
+        username: 'alice',
+        password: 'correct horse',
+        session_cookie: 'true',
+      }),
+    );
+    const { csrf_token } = (await res.json()) as { csrf_token: string };
+    const cookies = res.headers.getSetCookie();
+    assert.match(cookies[0]!, /^mortise_session=.+; Max-Age=7200; Path=\/; HttpOnly; SameSite=Strict$/);
+    const cookie = cookies.map((c) => c.split(';')[0]).join('; ');
+    assert.equal((await fetch(`${iam.url}/oauth/userinfo`, { headers: { cookie } })).status, 200);
+    assert.equal((await fetch(`${iam.url}/oauth/userinfo`, { method: 'POST', headers: { cookie } })).status, 401);
+    const withCsrf = await fetch(`${iam.url}/oauth/userinfo`, {
+      method: 'POST',
+      headers: { cookie, 'x-mortise-csrf': csrf_token },
+    });
+    assert.equal(withCsrf.status, 200);
+    const out = await fetch(`${iam.url}/oauth/logout`, {
+      method: 'POST',
+      headers: { cookie, 'x-mortise-csrf': csrf_token },
+    });
+    assert.equal(out.status, 204);
+    assert.match(out.headers.getSetCookie()[0]!, /Max-Age=0/);
+    assert.equal((await fetch(`${iam.url}/oauth/userinfo`, { headers: { cookie } })).status, 401);
+  });
+
+  it('publishes discovery and the JWKS without a login', async () => {
+    const discovery = (await (await fetch(`${iam.url}/.well-known/openid-configuration`)).json()) as {
+      issuer: string;
+      jwks_uri: string;
+    };
+    assert.equal(discovery.issuer, iam.url);
+    const jwks = (await (await fetch(discovery.jwks_uri)).json()) as { keys: Array<{ kid: string; d?: string }> };
+    assert.equal(jwks.keys.length, 1);
+    assert.equal(jwks.keys[0]!.d, undefined);
+  });
+});
