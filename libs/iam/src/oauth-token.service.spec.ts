@@ -61,7 +61,7 @@ describe(OAuthTokenService.name, () => {
         );
       }
       assert.equal(answers[0], answers[1]);
-      assert.match(answers[0]!, /invalid_grant/);
+      assert.match(answers[0], /invalid_grant/);
       fx.identity.lockout.reset('alice');
       fx.identity.lockout.reset('nobody');
     });
@@ -110,7 +110,7 @@ describe(OAuthTokenService.name, () => {
           (err: OAuthError) => (locked.push(err.message), true),
         );
       }
-      assert.match(locked[0]!, /temporarily locked.*try again after 2026-/);
+      assert.match(locked[0], /temporarily locked.*try again after 2026-/);
       assert.equal(locked[0], locked[1]);
       await settle();
       const dave = await fx.identity.users.unlock(
@@ -178,8 +178,8 @@ describe(OAuthTokenService.name, () => {
       await settle();
       const records = await fx.identity.records.list('frank');
       assert.deepEqual(records.map((r) => r.spec.reason).sort(), ['Disabled', 'InvalidCredentials']);
-      assert.equal(records[0]!.spec.sourceIP, '192.0.2.1');
-      assert.equal(records[0]!.spec.userAgent, 'test');
+      assert.equal(records[0].spec.sourceIP, '192.0.2.1');
+      assert.equal(records[0].spec.userAgent, 'test');
     });
   });
 

@@ -21,7 +21,7 @@ describe(SigningKeyService.name, () => {
   it('encrypts private keys at rest when a key-encryption key is configured', async () => {
     const fx = await startIdentity({ keyEncryptionKey: randomBytes(32).toString('base64') });
     const [stored] = (await fx.store.list(SIGNING_KEY_KIND)).items;
-    const privateKey = (stored!.spec as { privateKey: string }).privateKey;
+    const privateKey = (stored.spec as { privateKey: string }).privateKey;
     assert.match(privateKey, /^enc:v1:/);
     assert.ok(!privateKey.includes('PRIVATE KEY'));
     fx.identity.stop();
@@ -37,7 +37,7 @@ describe(SigningKeyService.name, () => {
     const kids = fx.identity.keys.jwks().keys.map((k) => k.kid);
     assert.equal(kids.includes(old.kid), false);
     assert.equal(fx.identity.keys.find(old.kid), undefined);
-    assert.deepEqual(Object.keys(fx.identity.keys.jwks().keys[0]!).sort(), [
+    assert.deepEqual(Object.keys(fx.identity.keys.jwks().keys[0]).sort(), [
       'alg',
       'crv',
       'kid',

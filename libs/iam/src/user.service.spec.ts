@@ -75,7 +75,7 @@ describe(UserService.name, () => {
       assert.equal(await bootstrapAdmin(fx.store, fx.identity.users, { print: (l) => printed.push(l) }), true);
       assert.equal(await bootstrapAdmin(fx.store, fx.identity.users, { print: (l) => printed.push(l) }), false);
       assert.equal(printed.length, 1);
-      const password = /password: (\S+)/.exec(printed[0]!)![1]!;
+      const password = /password: (\S+)/.exec(printed[0])![1];
       const admin = await fx.identity.login.login({ ip: '127.0.0.1' }, 'admin', password);
       assert.ok(admin.groups.includes('system:platform-admins'));
       const stored = await fx.store.get({ ...USER_KIND, name: 'admin' });

@@ -55,7 +55,7 @@ export class UserService {
    */
   async admitNewUser(user: User): Promise<{ user: User; passwordHash: string | undefined }> {
     const username = user.metadata.name;
-    const { password, ...spec } = user.spec ?? ({} as User['spec']);
+    const { password, ...spec } = user.spec ?? {};
     const causes = this.emailCauses(spec.email, username);
     if (password !== undefined) {
       causes.push(

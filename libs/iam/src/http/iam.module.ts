@@ -55,7 +55,7 @@ export class IamModule implements OnModuleInit, OnModuleDestroy {
         },
         {
           provide: RATE_LIMIT_FACTORY,
-          useFactory: (host: HttpAdapterHost) => () => host.httpAdapter.getInstance() as unknown as RateLimitFactory,
+          useFactory: (host: HttpAdapterHost) => () => host.httpAdapter.getInstance<RateLimitFactory>(),
           inject: [HttpAdapterHost],
         },
         PasswordGrantStrategy,
@@ -78,7 +78,7 @@ export class IamModule implements OnModuleInit, OnModuleDestroy {
     await this.identity.start();
     for (const authenticator of this.identity.authenticators) this.pipeline.useAuthenticator(authenticator);
     this.pipeline.publicRoutes.addExact(...IAM_PUBLIC_PATHS);
-    const app = this.adapterHost.httpAdapter.getInstance() as unknown as FastifyInstance;
+    const app = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     if (!app.hasContentTypeParser(FORM_TYPE)) {
       app.addContentTypeParser(FORM_TYPE, { parseAs: 'string' }, (_request, body, done) => {
         done(null, Object.fromEntries(new URLSearchParams(body as string)));

@@ -86,7 +86,7 @@ describe(OAuthController.name, () => {
     );
     const { csrf_token } = (await res.json()) as { csrf_token: string };
     const cookies = res.headers.getSetCookie();
-    assert.match(cookies[0]!, /^mortise_session=.+; Max-Age=7200; Path=\/; HttpOnly; SameSite=Strict$/);
+    assert.match(cookies[0], /^mortise_session=.+; Max-Age=7200; Path=\/; HttpOnly; SameSite=Strict$/);
     const cookie = cookies.map((c) => c.split(';')[0]).join('; ');
     assert.equal((await fetch(`${iam.url}/oauth/userinfo`, { headers: { cookie } })).status, 200);
     assert.equal((await fetch(`${iam.url}/oauth/userinfo`, { method: 'POST', headers: { cookie } })).status, 401);
@@ -100,7 +100,7 @@ describe(OAuthController.name, () => {
       headers: { cookie, 'x-mortise-csrf': csrf_token },
     });
     assert.equal(out.status, 204);
-    assert.match(out.headers.getSetCookie()[0]!, /Max-Age=0/);
+    assert.match(out.headers.getSetCookie()[0], /Max-Age=0/);
     assert.equal((await fetch(`${iam.url}/oauth/userinfo`, { headers: { cookie } })).status, 401);
   });
 
@@ -112,6 +112,6 @@ describe(OAuthController.name, () => {
     assert.equal(discovery.issuer, iam.url);
     const jwks = (await (await fetch(discovery.jwks_uri)).json()) as { keys: Array<{ kid: string; d?: string }> };
     assert.equal(jwks.keys.length, 1);
-    assert.equal(jwks.keys[0]!.d, undefined);
+    assert.equal(jwks.keys[0].d, undefined);
   });
 });

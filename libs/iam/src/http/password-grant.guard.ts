@@ -27,7 +27,7 @@ export class PasswordGrantGuard extends AuthGuard(PASSWORD_GRANT_STRATEGY) {
   }
 
   override handleRequest<TUser>(err: unknown, user: TUser): TUser {
-    if (err) throw err;
+    if (err instanceof Error) throw err;
     if (!user) throw new OAuthError('invalid_request', 'username and password are required');
     return user;
   }

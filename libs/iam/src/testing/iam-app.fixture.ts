@@ -44,10 +44,10 @@ export async function startIamApp(options: IamModuleOptions = {}): Promise<IamAp
   const store = new MemoryStore();
   const pipeline = new RequestPipeline();
   const adapter = new FastifyAdapter();
-  const app = adapter.getInstance() as unknown as FastifyInstance;
+  const app = adapter.getInstance<FastifyInstance>();
   // Nest sets the not-found handler itself; keep the pipeline's hooks only.
   const setNotFoundHandler = app.setNotFoundHandler.bind(app);
-  app.setNotFoundHandler = (() => app) as unknown as typeof app.setNotFoundHandler;
+  app.setNotFoundHandler = () => app;
   pipeline.install(app);
   app.setNotFoundHandler = setNotFoundHandler;
   const nest = await NestFactory.create<NestFastifyApplication>(
