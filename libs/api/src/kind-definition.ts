@@ -41,6 +41,12 @@ export interface KindDefinition<S extends TSchema = TSchema> {
   statusSubresource?: boolean;
   /** Name syntax; defaults to `dns1123-subdomain`. */
   nameRule?: NameRule;
+  /**
+   * Names are unique across every workspace/project, not only within the
+   * object's own scope. Projects need this: a project's name is the
+   * `namespaces/{name}` segment of project-scoped paths. Stores enforce it.
+   */
+  globallyUniqueNames?: boolean;
   shortNames?: string[];
   /** Verbs served for the kind; defaults to all. */
   verbs?: readonly Verb[];

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { StringMap } from './schema-types.js';
 
 /**
  * ObjectMeta in the Kubernetes structural-schema subset: no `$ref`, every
@@ -21,8 +22,8 @@ export const ObjectMetaSchema = Type.Object({
   namespace: Type.Optional(Type.String()),
   /** The workspace a workspace- or project-scoped object lives in. */
   workspace: Type.Optional(Type.String()),
-  labels: Type.Optional(Type.Record(Type.String(), Type.String())),
-  annotations: Type.Optional(Type.Record(Type.String(), Type.String())),
+  labels: Type.Optional(StringMap()),
+  annotations: Type.Optional(StringMap()),
   uid: Type.Optional(Type.String()),
   resourceVersion: Type.Optional(Type.String()),
   generation: Type.Optional(Type.Integer()),
