@@ -71,7 +71,7 @@ export class ApiKeyService {
       spec: { ...key.spec, owner },
     };
     delete admitted.metadata.generateName;
-    delete admitted.status;
+    admitted.status = { id };
     return { key: admitted, secret: `${API_KEY_PREFIX}${id}_${randomToken(32)}` };
   }
 
@@ -154,7 +154,7 @@ export class ApiKeyService {
     if (!secretsEqual(sha256Hex(presented), stored.spec.hash)) throw new UnauthorizedError('the API key is not valid');
     const expiresAt = key.spec.expiresAt ? Date.parse(key.spec.expiresAt) : Infinity;
     if (expiresAt <= now) throw new UnauthorizedError('the API key has expired');
-    return { id, owner: key.spec.owner, expiresAt: Math.min(expiresAt, now + CACHE_TTL_MS) };
+    return { id, owner: key.spec.owner ?? '', expiresAt: Math.min(expiresAt, now + CACHE_TTL_MS) };
   }
 
   private touch(id: string, now: number): void {

@@ -120,7 +120,7 @@ export class IdentityView {
   noteApiKey(object: Resource): void {
     const key = object as APIKey;
     this.apiKeys.set(key.metadata.name, {
-      owner: key.spec.owner,
+      owner: key.spec.owner ?? '',
       expiresAt: key.spec.expiresAt ? Date.parse(key.spec.expiresAt) : undefined,
     });
   }

@@ -6,7 +6,9 @@ import { SYSTEM_CLOCK, type Clock } from './signing-key.service.js';
 
 export interface LoginAttempt {
   username: string;
-  outcome: LoginRecord['spec']['outcome'];
+  success: boolean;
+  /** The credential tried: `password`. */
+  type: string;
   /** Why, in words safe to show the user: `Success`, `InvalidCredentials`, `Locked`, `Disabled`. */
   reason: string;
   sourceIP: string;

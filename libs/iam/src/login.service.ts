@@ -36,7 +36,7 @@ export class LoginService {
     const storedLock = user?.status?.lockedUntil ? Date.parse(user.status.lockedUntil) : 0;
     const lockEnd = Math.max(this.lockout.lockedUntil(username, now) ?? 0, storedLock);
     if (lockEnd > now) {
-      if (user) this.note(source, username, 'Failure', 'Locked');
+      if (user) this.note(source, username, false, 'Locked');
       throw new OAuthError(
         'invalid_grant',
         `the account is temporarily locked after repeated failed logins; try again after ${new Date(lockEnd).toISOString()}`,
@@ -46,24 +46,24 @@ export class LoginService {
     if (!(await this.hasher.verifyOrBurn(credential?.spec.hash, password))) {
       const lockedUntil = this.lockout.recordFailure(username, now);
       if (user) {
-        this.note(source, username, 'Failure', 'InvalidCredentials');
+        this.note(source, username, false, 'InvalidCredentials');
         if (lockedUntil !== undefined) this.writeStatus(username, { state: 'Locked', lockedUntil: iso(lockedUntil) });
       }
       throw new OAuthError('invalid_grant', BAD_CREDENTIALS);
     }
     if (user!.spec.disabled) {
-      this.note(source, username, 'Failure', 'Disabled');
+      this.note(source, username, false, 'Disabled');
       throw new OAuthError('invalid_grant', 'the account is disabled');
     }
     this.lockout.reset(username);
-    this.note(source, username, 'Success', 'Success');
+    this.note(source, username, true, 'Success');
     this.writeStatus(username, { state: 'Active', lastLoginTime: iso(now), lockedUntil: null });
     return { username, uid: user!.metadata.uid ?? '', groups: user!.spec.groups ?? [] };
   }
 
   /** Records and status writes do not delay the answer, so they cannot make timing differ. */
-  private note(source: LoginSource, username: string, outcome: LoginAttempt['outcome'], reason: string): void {
-    const attempt: LoginAttempt = { username, outcome, reason, sourceIP: source.ip };
+  private note(source: LoginSource, username: string, success: boolean, reason: string): void {
+    const attempt: LoginAttempt = { username, success, type: 'password', reason, sourceIP: source.ip };
     if (source.userAgent !== undefined) attempt.userAgent = source.userAgent.slice(0, 256);
     if (source.clientId !== undefined) attempt.clientId = source.clientId;
     void this.records.record(attempt).catch(() => undefined);
