@@ -40,9 +40,9 @@ export async function benchTokenVerify(cold = 2_000, hot = 200_000): Promise<Tok
     });
     const secret = key.status!.secret!;
 
-    microsPer(warmup, (i) => identity.tokens.verify(tokens[cold + i]!));
-    const coldMicros = microsPer(cold, (i) => identity.tokens.verify(tokens[i]!));
-    const token = tokens[0]!;
+    microsPer(warmup, (i) => identity.tokens.verify(tokens[cold + i]));
+    const coldMicros = microsPer(cold, (i) => identity.tokens.verify(tokens[i]));
+    const token = tokens[0];
     microsPer(10_000, () => identity.tokens.verify(token));
     const cachedMicros = microsPer(hot, () => identity.tokens.verify(token));
     await identity.apiKeys.authenticate(secret);
