@@ -15,6 +15,10 @@ export interface LoginSource {
 }
 
 const BAD_CREDENTIALS = 'invalid username or password';
+const USER_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const MAX_USERNAME_LENGTH = 253;
+/** argon2 accepts long inputs, but nobody needs more, and it bounds the work per request. */
+const MAX_PASSWORD_LENGTH = 1024;
 
 /**
  * Password logins. An unknown user and a wrong password get the same answer
@@ -31,8 +35,12 @@ export class LoginService {
   ) {}
 
   async login(source: LoginSource, username: string, password: string): Promise<UserInfo> {
+    if (username.length > MAX_USERNAME_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
+      throw new OAuthError('invalid_request', 'the username or password is too long');
+    }
     const now = this.clock.now();
-    const user = await this.find<User>({ ...USER_KIND, name: username });
+    // A name no user can have is looked up nowhere, but still costs the same argon2 work below.
+    const user = USER_NAME.test(username) ? await this.find<User>({ ...USER_KIND, name: username }) : undefined;
     const storedLock = user?.status?.lockedUntil ? Date.parse(user.status.lockedUntil) : 0;
     const lockEnd = Math.max(this.lockout.lockedUntil(username, now) ?? 0, storedLock);
     if (lockEnd > now) {
