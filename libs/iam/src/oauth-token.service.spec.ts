@@ -20,6 +20,8 @@ async function rejects(promise: Promise<unknown>, error: string, message?: RegEx
 
 describe(OAuthTokenService.name, () => {
   let fx: IdentityFixture;
+  const login = (username: string, password: string) =>
+    fx.identity.oauth.token(SOURCE, CONSOLE, { grant_type: 'password', username, password });
 
   before(async () => {
     fx = await startIdentity({
@@ -41,11 +43,7 @@ describe(OAuthTokenService.name, () => {
 
   describe('password grant', () => {
     it('issues an access token and a refresh token', async () => {
-      const res = await fx.identity.oauth.token(SOURCE, CONSOLE, {
-        grant_type: 'password',
-        username: 'alice',
-        password: 'correct horse',
-      });
+      const res = await login('alice', 'correct horse');
       assert.equal(res.token_type, 'Bearer');
       assert.equal(res.expires_in, 7200);
       assert.match(res.refresh_token!, /^[0-9a-f]{24}\./);
@@ -118,60 +116,25 @@ describe(OAuthTokenService.name, () => {
         'dave',
       );
       assert.equal(dave.status?.state, 'Active');
-      const ok = await fx.identity.oauth.token(SOURCE, CONSOLE, {
-        grant_type: 'password',
-        username: 'dave',
-        password: 'correct horse',
-      });
+      const ok = await login('dave', 'correct horse');
       assert.ok(ok.access_token);
     });
 
     it('ends the lock after its duration', async () => {
       await createUser(fx.identity, 'erin');
       for (let i = 0; i < 3; i++) {
-        await rejects(
-          fx.identity.oauth.token(SOURCE, CONSOLE, { grant_type: 'password', username: 'erin', password: 'nope-nope' }),
-          'invalid_grant',
-        );
+        await rejects(login('erin', 'nope-nope'), 'invalid_grant');
       }
       await settle();
-      await rejects(
-        fx.identity.oauth.token(SOURCE, CONSOLE, {
-          grant_type: 'password',
-          username: 'erin',
-          password: 'correct horse',
-        }),
-        'invalid_grant',
-        /locked/,
-      );
+      await rejects(login('erin', 'correct horse'), 'invalid_grant', /locked/);
       fx.clock.advance(601);
-      assert.ok(
-        (
-          await fx.identity.oauth.token(SOURCE, CONSOLE, {
-            grant_type: 'password',
-            username: 'erin',
-            password: 'correct horse',
-          })
-        ).access_token,
-      );
+      assert.ok((await login('erin', 'correct horse')).access_token);
     });
 
     it('says "disabled" only after a correct password', async () => {
       await createUser(fx.identity, 'frank', 'correct horse', { disabled: true });
-      await rejects(
-        fx.identity.oauth.token(SOURCE, CONSOLE, { grant_type: 'password', username: 'frank', password: 'wrong-one' }),
-        'invalid_grant',
-        /invalid username or password/,
-      );
-      await rejects(
-        fx.identity.oauth.token(SOURCE, CONSOLE, {
-          grant_type: 'password',
-          username: 'frank',
-          password: 'correct horse',
-        }),
-        'invalid_grant',
-        /disabled/,
-      );
+      await rejects(login('frank', 'wrong-one'), 'invalid_grant', /invalid username or password/);
+      await rejects(login('frank', 'correct horse'), 'invalid_grant', /disabled/);
     });
 
     it('records attempts with source, user agent and reason', async () => {
@@ -185,11 +148,7 @@ describe(OAuthTokenService.name, () => {
 
   describe('refresh_token grant', () => {
     it('rotates: the new refresh token works, the spent one revokes the whole family', async () => {
-      const first = await fx.identity.oauth.token(SOURCE, CONSOLE, {
-        grant_type: 'password',
-        username: 'alice',
-        password: 'correct horse',
-      });
+      const first = await login('alice', 'correct horse');
       const second = await fx.identity.oauth.token(SOURCE, CONSOLE, {
         grant_type: 'refresh_token',
         refresh_token: first.refresh_token!,
@@ -211,11 +170,7 @@ describe(OAuthTokenService.name, () => {
     });
 
     it('refuses a refresh token of another client and a made-up one', async () => {
-      const first = await fx.identity.oauth.token(SOURCE, CONSOLE, {
-        grant_type: 'password',
-        username: 'alice',
-        password: 'correct horse',
-      });
+      const first = await login('alice', 'correct horse');
       await rejects(
         fx.identity.oauth.token(
           SOURCE,
@@ -264,11 +219,7 @@ describe(OAuthTokenService.name, () => {
   describe('revocation (RFC 7009) and password change', () => {
     it('revoking an access token or a refresh token ends the session', async () => {
       for (const which of ['access_token', 'refresh_token'] as const) {
-        const res = await fx.identity.oauth.token(SOURCE, CONSOLE, {
-          grant_type: 'password',
-          username: 'alice',
-          password: 'correct horse',
-        });
+        const res = await login('alice', 'correct horse');
         await fx.identity.oauth.revoke(CONSOLE, res[which]);
         assert.throws(() => fx.identity.tokens.verify(res.access_token), /revoked/);
         await rejects(
@@ -280,34 +231,15 @@ describe(OAuthTokenService.name, () => {
     });
 
     it('a password change ends every session of the user', async () => {
-      const res = await fx.identity.oauth.token(SOURCE, CONSOLE, {
-        grant_type: 'password',
-        username: 'alice',
-        password: 'correct horse',
-      });
+      const res = await login('alice', 'correct horse');
       const alice = fx.identity.tokens.verify(res.access_token);
       await fx.identity.users.changePassword(alice, 'alice', {
         currentPassword: 'correct horse',
         password: 'battery staple',
       });
       assert.throws(() => fx.identity.tokens.verify(res.access_token), /revoked/);
-      await rejects(
-        fx.identity.oauth.token(SOURCE, CONSOLE, {
-          grant_type: 'password',
-          username: 'alice',
-          password: 'correct horse',
-        }),
-        'invalid_grant',
-      );
-      assert.ok(
-        (
-          await fx.identity.oauth.token(SOURCE, CONSOLE, {
-            grant_type: 'password',
-            username: 'alice',
-            password: 'battery staple',
-          })
-        ).access_token,
-      );
+      await rejects(login('alice', 'correct horse'), 'invalid_grant');
+      assert.ok((await login('alice', 'battery staple')).access_token);
     });
   });
 });
