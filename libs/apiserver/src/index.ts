@@ -7,6 +7,7 @@ export * from './public-routes.js';
 export * from './request-id.js';
 export * from './request-observers.js';
 export * from './request-pipeline.js';
+export * from './resource-admission.js';
 export * from './resource-body.js';
 export * from './resource-rest.js';
 export * from './resource-routes.js';

@@ -75,6 +75,18 @@ export class ApiKeyService {
     return { key: admitted, secret: `${API_KEY_PREFIX}${id}_${randomToken(32)}` };
   }
 
+  /** An update keeps the owner (and its label) and can never set a secret. */
+  admitKeyUpdate(key: APIKey, previous: APIKey | undefined): void {
+    const owner = previous?.spec.owner;
+    if (owner !== undefined && key.spec?.owner !== owner) {
+      throw new InvalidError(`APIKey "${key.metadata.name}" is invalid`, {
+        causes: [{ reason: 'FieldValueForbidden', field: 'spec.owner', message: 'the owner of a key cannot change' }],
+      });
+    }
+    if (owner !== undefined) key.metadata.labels = { ...key.metadata.labels, [USER_LABEL]: owner };
+    if (key.status) delete key.status.secret;
+  }
+
   /** Stores the secret's hash once the APIKey exists; the returned object carries the key in `status.secret`, once. */
   async afterKeyCreated(created: Resource, secret: string): Promise<APIKey> {
     const hash: APIKeySecret = {

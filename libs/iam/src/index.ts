@@ -38,3 +38,4 @@ export {
   type AdminBootstrapOptions,
 } from './admin-bootstrap.js';
 export { IamModule, IAM_PUBLIC_PATHS, type IamModuleOptions } from './http/iam.module.js';
+export { userAdmission, apiKeyAdmission } from './identity-admission.js';
