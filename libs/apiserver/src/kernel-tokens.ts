@@ -1,11 +1,10 @@
 /**
- * Injection tokens for what the kernel shares with feature modules. Plain
- * symbols, so this lib does not depend on Nest. Identity provides
- * `AUTHENTICATORS` (or calls `useAuthenticator` on `REQUEST_PIPELINE`),
- * authorization provides `AUTHORIZER`.
+ * Injection tokens for what the kernel shares with Nest feature modules.
+ * Plain symbols, so this lib does not depend on Nest. Identity and
+ * authorization plug into the pipeline by injecting `REQUEST_PIPELINE` and
+ * calling `useAuthenticator` / `useAuthorizer` in `onModuleInit` (before the
+ * kernel listens), or through `createKernel`'s options.
  */
-export const AUTHENTICATORS = Symbol.for('mortise.authenticators');
-export const AUTHORIZER = Symbol.for('mortise.authorizer');
 export const REQUEST_PIPELINE = Symbol.for('mortise.request-pipeline');
 export const PUBLIC_ROUTES = Symbol.for('mortise.public-routes');
 export const KIND_REGISTRY = Symbol.for('mortise.kind-registry');

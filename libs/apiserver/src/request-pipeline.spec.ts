@@ -37,6 +37,7 @@ describe(RequestPipeline.name, () => {
     pipeline.publicRoutes.addExact('/healthz').addPrefix('/dist/');
     pipeline.observe((done) => completed.push(done));
     pipeline.install(app);
+    RequestPipeline.installStatusHandlers(app);
     app.get('/healthz', async (request) => ({ user: request.caller.user.username }));
     app.get('/dist/:file', async () => 'asset');
     app.route({

@@ -79,7 +79,11 @@ export class RequestPipeline {
     return this.authorizer !== undefined;
   }
 
-  /** Installs the stages and the error and not-found handlers on the root instance, before any route. */
+  /**
+   * Installs the stages on the root instance, before any route. Error and
+   * not-found responses are `installStatusHandlers` (bare Fastify) or the
+   * framework's equivalent (the kernel's Nest exception filter).
+   */
   install(app: FastifyInstance): void {
     app.decorateRequest('caller', null as unknown as Caller);
     app.decorateRequest('requestInfo', null as unknown as RequestInfo);
@@ -117,17 +121,12 @@ export class RequestPipeline {
       }
     });
     app.addHook('onResponse', async (request, reply) => this.complete(request, reply));
+  }
 
+  /** Error and not-found handlers answering with a Status, for a root instance not managed by Nest. */
+  static installStatusHandlers(app: FastifyInstance): void {
     app.setErrorHandler((err, request, reply) => sendErrorStatus(request, reply, err));
-    app.setNotFoundHandler((request, reply) =>
-      sendErrorStatus(
-        request,
-        reply,
-        new NotFoundError(
-          `the server could not find the requested resource (${request.method} ${request.requestInfo?.path ?? request.url})`,
-        ),
-      ),
-    );
+    app.setNotFoundHandler((request, reply) => sendErrorStatus(request, reply, notFoundRoute(request)));
   }
 
   private complete(request: FastifyRequest, reply: FastifyReply): void {
@@ -150,4 +149,9 @@ export class RequestPipeline {
       }
     }
   }
+}
+
+export function notFoundRoute(request: FastifyRequest): NotFoundError {
+  const path = request.url.split('?')[0] ?? request.url;
+  return new NotFoundError(`the server could not find the requested resource (${request.method} ${path})`);
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { KindRegistry } from '@mortise/api';
+import { sendErrorStatus } from './error-status.js';
 import { parseListQuery } from './list-query.js';
 import { JSON_PATCH_TYPE, MERGE_PATCH_TYPE, type ResourceRest } from './resource-rest.js';
 import { resolveResourceTarget, storeScopeOf } from './resource-target.js';
@@ -31,8 +32,22 @@ const PATCH_TYPES = [
  * refused with 415 by the handler.
  */
 export function registerResourceRoutes(app: FastifyInstance, options: ResourceRoutesOptions): void {
+  // Its own plugin scope: the error handler and patch parsers belong to these routes whatever framework owns the root.
+  void app.register(async (scope) => {
+    scope.setErrorHandler((err, request, reply) => sendErrorStatus(request, reply, err));
+    scope.addContentTypeParser(PATCH_TYPES, { parseAs: 'string' }, scope.getDefaultJsonParser('error', 'error'));
+    scope.route({
+      method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      url: RESOURCE_ROUTE,
+      handler: resourceHandler(options),
+    });
+  });
+}
+
+function resourceHandler(
+  options: ResourceRoutesOptions,
+): (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> {
   const { kinds, rest, watches } = options;
-  app.addContentTypeParser(PATCH_TYPES, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 
   const handle = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const target = resolveResourceTarget(kinds, request.requestInfo);
@@ -83,5 +98,5 @@ export function registerResourceRoutes(app: FastifyInstance, options: ResourceRo
       }
     }
   };
-  app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: RESOURCE_ROUTE, handler: handle });
+  return handle;
 }

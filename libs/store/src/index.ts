@@ -11,3 +11,5 @@ export { objectKey, kindLabel } from './object-key.js';
 export { SqliteStore, DataDirLockedError, SQLITE_FILE_NAME, type SqliteStoreOptions } from './sqlite.store.js';
 export { LATEST_SCHEMA_VERSION } from './sqlite-migrations.js';
 export { createStore, supportsBackup, type StoreConfig, type BackupCapable } from './create-store.js';
+export type { ObjectTable } from './object-table.js';
+export type { ChangeRecord } from './change-record.js';

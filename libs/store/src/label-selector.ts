@@ -39,7 +39,7 @@ function compileRequirement(part: string): Requirement {
     const key = checkKey(equality[1], part);
     const value = checkValue(equality[3].trim(), part);
     return equality[2] === '!='
-      ? (labels) => labels[key] !== value || !Object.hasOwn(labels, key)
+      ? (labels) => !Object.hasOwn(labels, key) || labels[key] !== value
       : (labels) => Object.hasOwn(labels, key) && labels[key] === value;
   }
   const exists = EXISTS_FORM.exec(part);

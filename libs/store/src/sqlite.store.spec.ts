@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { createStore } from './create-store.js';
 import { LATEST_SCHEMA_VERSION } from './sqlite-migrations.js';
-import { SQLITE_FILE_NAME, SqliteStore } from './sqlite.store.js';
+import { DataDirLockedError, SQLITE_FILE_NAME, SqliteStore } from './sqlite.store.js';
 import { runStoreContract } from './testing/store-contract.js';
 import { WIDGET, widget } from './testing/store-fixtures.js';
 
@@ -97,6 +97,7 @@ describe(SqliteStore.name, () => {
     const refused = spawnSync(process.execPath, [FIXTURE, 'open', dataDir], { encoding: 'utf8' });
     assert.equal(refused.status, 2, refused.stdout);
     assert.match(refused.stdout, /refused: the data dir .* is in use by another Mortise process/);
+    assert.throws(() => SqliteStore.open({ dataDir }), DataDirLockedError);
     await store.close();
     const admitted = spawnSync(process.execPath, [FIXTURE, 'open', dataDir], { encoding: 'utf8' });
     assert.equal(admitted.stdout, 'opened\n');

@@ -19,7 +19,7 @@ export interface SqliteStoreOptions extends TableStoreOptions {
 export class DataDirLockedError extends Error {
   constructor(readonly dataDir: string) {
     super(
-      `the data dir ${dataDir} is in use by another Mortise process; stop that process or start this one with a different data dir`,
+      `the data dir ${dataDir} is in use by another Mortise process (or another store in this one); stop it or start with a different data dir`,
     );
     this.name = 'DataDirLockedError';
   }

@@ -51,6 +51,11 @@ export class WatchHub {
     return this.floorVersion;
   }
 
+  /** Open watches (for metrics and leak checks). */
+  get watcherCount(): number {
+    return this.watchers.size;
+  }
+
   get currentVersion(): number {
     return this.latest;
   }
@@ -130,7 +135,7 @@ export class WatchHub {
       },
       initial,
     );
-    this.watchers.add(watcher);
+    if (!watcher.isClosed) this.watchers.add(watcher);
     return watcher;
   }
 

@@ -39,7 +39,10 @@ export class Watcher implements AsyncIterable<WatchEvent> {
     this.queue.push(...initial);
     this.unbounded = initial.length;
     if (options.bookmarkIntervalMs && options.bookmarkIntervalMs > 0) {
-      this.timer = setInterval(() => this.push(this.bookmark()), options.bookmarkIntervalMs);
+      // A bookmark only matters to an idle consumer; one that is behind gets versions from its events.
+      this.timer = setInterval(() => {
+        if (this.queue.length === 0) this.push(this.bookmark());
+      }, options.bookmarkIntervalMs);
       this.timer.unref();
     }
     if (options.signal?.aborted) this.close();
@@ -73,6 +76,11 @@ export class Watcher implements AsyncIterable<WatchEvent> {
     this.close();
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Ends the watch; events still queued are dropped (the consumer asked to stop). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -85,13 +93,13 @@ export class Watcher implements AsyncIterable<WatchEvent> {
   async *[Symbol.asyncIterator](): AsyncGenerator<WatchEvent> {
     try {
       for (;;) {
+        if (this.failure) throw this.failure;
+        if (this.closed) return;
         const event = this.queue.shift();
         if (event) {
           yield event;
           continue;
         }
-        if (this.failure) throw this.failure;
-        if (this.closed) return;
         await new Promise<void>((resolve) => (this.wake = resolve));
       }
     } finally {

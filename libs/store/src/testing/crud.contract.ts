@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AlreadyExistsError, ConflictError, InvalidError, NotFoundError } from '@mortise/api';
 import type { ContractContext } from './contract-context.js';
-import { GADGET, ROLE, WIDGET, refTo, widget } from './store-fixtures.js';
+import { GADGET, ROLE, WIDGET, refTo, take, widget } from './store-fixtures.js';
 
 export function crudContract({ open }: ContractContext): void {
   describe('create, get, update, delete', () => {
@@ -172,6 +172,10 @@ export function crudContract({ open }: ContractContext): void {
     it('holds a deletion until the finalizers are emptied', async () => {
       const store = await open();
       const v1 = await store.create(widget('a', { metadata: { name: 'a', finalizers: ['test.mortise.io/cleanup'] } }));
+      const controller = new AbortController();
+      const events = store
+        .watch({ kind: WIDGET, resourceVersion: v1.metadata.resourceVersion!, signal: controller.signal })
+        [Symbol.asyncIterator]();
       const marked = await store.delete(refTo(v1));
       assert.ok(marked.metadata.deletionTimestamp);
       const stillThere = await store.get(refTo(v1));
@@ -181,6 +185,12 @@ export function crudContract({ open }: ContractContext): void {
       const released = await store.update({ ...stillThere, metadata: { ...stillThere.metadata, finalizers: [] } });
       assert.equal(released.metadata.name, 'a');
       await assert.rejects(store.get(refTo(v1)), NotFoundError);
+      const [markedEvent, deletedEvent] = await take(events, 2);
+      assert.equal(markedEvent.type, 'MODIFIED');
+      assert.ok(markedEvent.object.metadata.deletionTimestamp);
+      assert.equal(deletedEvent.type, 'DELETED');
+      assert.equal(deletedEvent.object.metadata.resourceVersion, released.metadata.resourceVersion);
+      controller.abort();
     });
   });
 }

@@ -133,6 +133,14 @@ export function watchContract({ open }: ContractContext): void {
       assert.deepEqual(await pending, { done: true, value: undefined });
     });
 
+    it('ends open watches when the store closes', async () => {
+      const store = await open();
+      const iterator = store.watch({ kind: WIDGET })[Symbol.asyncIterator]();
+      const pending = iterator.next();
+      await store.close();
+      assert.equal((await pending).done, true);
+    });
+
     it('watches every kind when no kind is given', async () => {
       const store = await open();
       const start = (await store.list(WIDGET)).metadata.resourceVersion;
