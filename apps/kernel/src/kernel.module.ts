@@ -6,6 +6,7 @@ import {
   PUBLIC_ROUTES,
   READINESS,
   REQUEST_PIPELINE,
+  RESOURCE_ADMISSION,
   RESOURCE_STORE,
 } from '@mortise/apiserver';
 import type { KernelServices } from './kernel-services.js';
@@ -27,6 +28,7 @@ export class KernelModule {
       { provide: RESOURCE_STORE, useValue: services.store },
       { provide: REQUEST_PIPELINE, useValue: services.pipeline },
       { provide: PUBLIC_ROUTES, useValue: services.pipeline.publicRoutes },
+      { provide: RESOURCE_ADMISSION, useValue: services.admission },
       { provide: READINESS, useValue: services.readiness },
       { provide: METRICS, useValue: services.metrics },
       { provide: LOGGER, useValue: services.logger },

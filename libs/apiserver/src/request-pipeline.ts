@@ -49,6 +49,7 @@ export class RequestPipeline {
   readonly publicRoutes: PublicRouteRegistry;
   private readonly authenticators: Authenticator[];
   private authorizer: Authorizer | undefined;
+  private authenticationRequired = false;
   private readonly observers: CompletedRequestObserver[];
 
   constructor(options: RequestPipelineOptions = {}) {
@@ -61,6 +62,16 @@ export class RequestPipeline {
   /** Adds a credential strategy after those given at construction. */
   useAuthenticator(authenticator: Authenticator): this {
     this.authenticators.push(authenticator);
+    return this;
+  }
+
+  /**
+   * From now on a non-public request without a credential is refused with
+   * 401 (and `WWW-Authenticate`) before authorization. Identity calls this
+   * once it can issue credentials.
+   */
+  requireAuthentication(): this {
+    this.authenticationRequired = true;
     return this;
   }
 
@@ -107,6 +118,9 @@ export class RequestPipeline {
         // A stale credential must not break the public endpoints (health probes, token refresh).
         if (!(isPublic && err instanceof UnauthorizedError)) throw err;
         request.caller = await authenticate([], request);
+      }
+      if (!isPublic && this.authenticationRequired && request.caller.credential === 'anonymous') {
+        throw new UnauthorizedError('log in first: send a bearer token, an API key or the session cookie');
       }
       if (!isPublic && this.authorizer) {
         try {

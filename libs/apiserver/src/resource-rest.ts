@@ -4,6 +4,7 @@ import {
   NotFoundError,
   UnsupportedMediaTypeError,
   apiVersionOf,
+  type Caller,
   type KindDefinition,
   type KindRegistry,
   type Resource,
@@ -14,6 +15,7 @@ import { isJsonObject, resourceFromBody } from './resource-body.js';
 import type { ListQuery } from './list-query.js';
 import { stampScope } from './scope-stamp.js';
 import { storeScopeOf, type ResourceTarget } from './resource-target.js';
+import { andLabelSelectors, type ResourceAdmission, type ResourceAdmissionRegistry } from './resource-admission.js';
 
 /** Checks a whole object against its kind's schema; throws InvalidError with field causes. */
 export type ResourceValidator = (object: Resource) => void;
@@ -29,6 +31,8 @@ export interface ResourceRestOptions {
   kinds: KindRegistry;
   /** Compiles a kind's validator once; the result is cached per kind definition. */
   validatorFor: ResourceValidatorFactory;
+  /** Per-kind hooks for rules a schema cannot state (write-only fields, secrets, visibility). */
+  admission?: ResourceAdmissionRegistry;
 }
 
 function kindRef(def: KindDefinition): KindRef {
@@ -45,7 +49,8 @@ function objectRef(target: ResourceTarget): ObjectRef {
 /**
  * The generic REST semantics of every served kind, free of HTTP framework
  * types: the catch-all route, in-process extension dispatch and tests call
- * the same methods. Each takes a resolved target and the parsed input.
+ * the same methods. Each takes the caller, a resolved target and the parsed
+ * input; the caller matters only to a kind's admission hooks.
  */
 export class ResourceRest {
   private readonly validators = new WeakMap<KindDefinition, ResourceValidator>();
@@ -56,15 +61,18 @@ export class ResourceRest {
     return this.options.store;
   }
 
-  async get(target: ResourceTarget): Promise<Resource> {
-    return this.options.store.get(objectRef(target));
+  async get(caller: Caller, target: ResourceTarget): Promise<Resource> {
+    const object = await this.options.store.get(objectRef(target));
+    this.admissionOf(target)?.checkAccess?.(caller, object);
+    return object;
   }
 
-  async list(target: ResourceTarget, query: ListQuery): Promise<ResourceList> {
+  async list(caller: Caller, target: ResourceTarget, query: ListQuery): Promise<ResourceList> {
     const scope = storeScopeOf(target);
+    const labelSelector = this.labelSelectorFor(caller, target, query);
     const list = await this.options.store.list(kindRef(target.def), {
       ...(scope !== undefined ? { scope } : {}),
-      ...(query.labelSelector !== undefined ? { labelSelector: query.labelSelector } : {}),
+      ...(labelSelector !== undefined ? { labelSelector } : {}),
       ...(query.fieldSelector !== undefined ? { fieldSelector: query.fieldSelector } : {}),
       ...(query.limit !== undefined ? { limit: query.limit } : {}),
       ...(query.continue !== undefined ? { continue: query.continue } : {}),
@@ -77,51 +85,89 @@ export class ResourceRest {
     };
   }
 
-  async create(target: ResourceTarget, body: unknown): Promise<Resource> {
+  /** The caller's label selector ANDed with what the kind's admission lets the caller see (list and watch). */
+  labelSelectorFor(
+    caller: Caller,
+    target: ResourceTarget,
+    query: Pick<ListQuery, 'labelSelector'>,
+  ): string | undefined {
+    return andLabelSelectors(query.labelSelector, this.admissionOf(target)?.listSelector?.(caller));
+  }
+
+  async create(caller: Caller, target: ResourceTarget, body: unknown): Promise<Resource> {
     const object = resourceFromBody(body, target.def, '');
     stampScope(object, target, await this.projectWorkspace(target));
+    const afterCreate = await this.admissionOf(target)?.admitCreate?.(caller, object);
     this.validate(target.def, object);
-    return this.options.store.create(object);
+    const stored = await this.options.store.create(object);
+    return afterCreate ? afterCreate(stored) : stored;
   }
 
-  async update(target: ResourceTarget, body: unknown): Promise<Resource> {
+  async update(caller: Caller, target: ResourceTarget, body: unknown): Promise<Resource> {
     const object = resourceFromBody(body, target.def, target.name);
     stampScope(object, target, await this.projectWorkspace(target));
+    const admission = this.admissionOf(target);
+    if (admission?.admitUpdate || admission?.checkAccess) {
+      const previous = await this.options.store.get(objectRef(target));
+      admission.checkAccess?.(caller, previous);
+      admission.admitUpdate?.(caller, object, previous);
+    }
     this.validate(target.def, object);
-    return this.options.store.update(object, target.subresource === 'status' ? { subresource: 'status' } : {});
+    const stored = await this.options.store.update(
+      object,
+      target.subresource === 'status' ? { subresource: 'status' } : {},
+    );
+    await admission?.afterUpdate?.(caller, stored);
+    return stored;
   }
 
-  async patch(target: ResourceTarget, contentType: string, body: unknown): Promise<Resource> {
+  async patch(caller: Caller, target: ResourceTarget, contentType: string, body: unknown): Promise<Resource> {
     const patch = toPatch(contentType, body);
-    return this.options.store.patch(objectRef(target), patch, {
+    const admission = this.admissionOf(target);
+    const stored = await this.options.store.patch(objectRef(target), patch, {
       ...(target.subresource === 'status' ? { subresource: 'status' as const } : {}),
       validate: (patched, previous) => {
+        admission?.checkAccess?.(caller, previous);
         assertIdentityKept(patched, previous);
+        admission?.admitUpdate?.(caller, patched, previous);
         this.validate(target.def, patched);
       },
     });
+    await admission?.afterUpdate?.(caller, stored);
+    return stored;
   }
 
-  async delete(target: ResourceTarget, body: unknown): Promise<Resource> {
-    return this.options.store.delete(objectRef(target), deleteOptionsFrom(body));
+  async delete(caller: Caller, target: ResourceTarget, body: unknown): Promise<Resource> {
+    const admission = this.admissionOf(target);
+    if (admission?.checkAccess) admission.checkAccess(caller, await this.options.store.get(objectRef(target)));
+    const deleted = await this.options.store.delete(objectRef(target), deleteOptionsFrom(body));
+    if (!deleted.metadata.deletionTimestamp) await admission?.afterDelete?.(caller, deleted);
+    return deleted;
   }
 
-  /** Deletes every object the selectors match, one by one; returns what was deleted. */
-  async deleteCollection(target: ResourceTarget, query: ListQuery): Promise<ResourceList> {
+  /** Deletes every object the selectors match (and the caller may see), one by one; returns what was deleted. */
+  async deleteCollection(caller: Caller, target: ResourceTarget, query: ListQuery): Promise<ResourceList> {
     const { limit: _limit, continue: _continue, ...selectors } = query;
-    const matched = await this.list(target, { ...selectors, allowWatchBookmarks: false });
+    const matched = await this.list(caller, target, { ...selectors, allowWatchBookmarks: false });
+    const admission = this.admissionOf(target);
     const deleted: Resource[] = [];
     for (const item of matched.items) {
       const ref: ObjectRef = { ...kindRef(target.def), name: item.metadata.name };
       const scope = item.metadata.namespace ?? item.metadata.workspace;
       if (scope !== undefined) ref.scope = scope;
       try {
-        deleted.push(await this.options.store.delete(ref));
+        const gone = await this.options.store.delete(ref);
+        if (!gone.metadata.deletionTimestamp) await admission?.afterDelete?.(caller, gone);
+        deleted.push(gone);
       } catch (err) {
         if (!(err instanceof NotFoundError)) throw err;
       }
     }
     return { ...matched, items: deleted };
+  }
+
+  private admissionOf(target: ResourceTarget): ResourceAdmission | undefined {
+    return this.options.admission?.for(target.def);
   }
 
   private validate(def: KindDefinition, object: Resource): void {

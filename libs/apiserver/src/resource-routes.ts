@@ -51,11 +51,12 @@ function resourceHandler(
 
   const handle = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const target = resolveResourceTarget(kinds, request.requestInfo);
+    const caller = request.caller;
     switch (target.verb) {
       case 'get':
-        return rest.get(target);
+        return rest.get(caller, target);
       case 'list':
-        return rest.list(target, parseListQuery(request.query));
+        return rest.list(caller, target, parseListQuery(request.query));
       case 'watch': {
         const query = parseListQuery(request.query);
         const controller = watches.track();
@@ -65,10 +66,11 @@ function resourceHandler(
         const timer = query.timeoutSeconds ? setTimeout(end, query.timeoutSeconds * 1000) : undefined;
         controller.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
         const scope = storeScopeOf(target);
+        const labelSelector = rest.labelSelectorFor(caller, target, query);
         const events = rest.store.watch({
           kind: { group: target.def.group, kind: target.def.kind },
           ...(scope !== undefined ? { scope } : {}),
-          ...(query.labelSelector !== undefined ? { labelSelector: query.labelSelector } : {}),
+          ...(labelSelector !== undefined ? { labelSelector } : {}),
           ...(query.fieldSelector !== undefined ? { fieldSelector: query.fieldSelector } : {}),
           ...(query.resourceVersion !== undefined ? { resourceVersion: query.resourceVersion } : {}),
           ...(query.allowWatchBookmarks ? { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000 } : {}),
@@ -83,15 +85,15 @@ function resourceHandler(
         return reply.type('application/json;stream=watch').send(stream);
       }
       case 'create':
-        return reply.code(201).send(await rest.create(target, request.body));
+        return reply.code(201).send(await rest.create(caller, target, request.body));
       case 'update':
-        return rest.update(target, request.body);
+        return rest.update(caller, target, request.body);
       case 'patch':
-        return rest.patch(target, request.headers['content-type'] ?? '', request.body);
+        return rest.patch(caller, target, request.headers['content-type'] ?? '', request.body);
       case 'delete':
-        return rest.delete(target, request.body);
+        return rest.delete(caller, target, request.body);
       case 'deletecollection':
-        return rest.deleteCollection(target, parseListQuery(request.query));
+        return rest.deleteCollection(caller, target, parseListQuery(request.query));
       default: {
         const unreachable: never = target.verb;
         return unreachable;

@@ -81,6 +81,11 @@ export class Identity {
     this.gcTimer.unref();
   }
 
+  /** Sets the issuer once the kernel knows its address (no public URL configured). */
+  useIssuer(url: string): void {
+    this.config.issuer = url.replace(/\/$/, '');
+  }
+
   /** OpenID Connect discovery metadata for the configured issuer. */
   discoveryDocument(): Record<string, unknown> {
     const issuer = this.config.issuer.replace(/\/$/, '');

@@ -20,6 +20,8 @@ export const KernelConfigSchema = Type.Object({
     Type.Integer({ minimum: 1024, maximum: 1024 * 1024 * 1024 }),
     'an integer number of bytes 1024-1073741824',
   ),
+  /** The external base URL: the token issuer and discovery base. Empty: the address the kernel listens on. */
+  publicUrl: described(Type.String({ pattern: '^(https?://[^\\s]+)?$' }), 'an http(s) URL, or empty'),
   shutdownTimeoutSeconds: described(
     Type.Number({ exclusiveMinimum: 0, maximum: 3600 }),
     'a number of seconds above 0, at most 3600',
@@ -35,6 +37,7 @@ export const DEFAULT_CONFIG: KernelConfig = {
   store: 'sqlite',
   logLevel: 'info',
   bodyLimit: 1024 * 1024,
+  publicUrl: '',
   shutdownTimeoutSeconds: 10,
 };
 
@@ -46,5 +49,6 @@ export const CONFIG_SOURCES: Record<keyof KernelConfig, { env: string; yaml: str
   store: { env: 'MORTISE_STORE', yaml: 'store' },
   logLevel: { env: 'MORTISE_LOG_LEVEL', yaml: 'logLevel' },
   bodyLimit: { env: 'MORTISE_BODY_LIMIT', yaml: 'bodyLimit' },
+  publicUrl: { env: 'MORTISE_PUBLIC_URL', yaml: 'publicUrl' },
   shutdownTimeoutSeconds: { env: 'MORTISE_SHUTDOWN_TIMEOUT', yaml: 'shutdownTimeoutSeconds' },
 };

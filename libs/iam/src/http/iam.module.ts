@@ -3,11 +3,19 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { fastifyCookie } from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
-import { REQUEST_PIPELINE, RESOURCE_STORE, type RequestPipeline } from '@mortise/apiserver';
+import {
+  REQUEST_PIPELINE,
+  RESOURCE_ADMISSION,
+  RESOURCE_STORE,
+  type RequestPipeline,
+  type ResourceAdmissionRegistry,
+} from '@mortise/apiserver';
 import type { ResourceStore } from '@mortise/store';
 import type { FastifyInstance } from 'fastify';
 import { bootstrapAdmin, type AdminBootstrapOptions } from '../admin-bootstrap.js';
 import type { IamConfig } from '../iam-config.js';
+import { apiKeyAdmission, userAdmission } from '../identity-admission.js';
+import { API_KEY_KIND, USER_KIND } from '../iam-kinds.js';
 import { Identity } from '../identity.js';
 import { OAuthController } from './oauth.controller.js';
 import { PasswordGrantGuard } from './password-grant.guard.js';
@@ -41,6 +49,8 @@ const FORM_TYPE = 'application/x-www-form-urlencoded';
  */
 @Module({})
 export class IamModule implements OnModuleInit, OnModuleDestroy {
+  private readonly unregister: Array<() => void> = [];
+
   static forRoot(options: IamModuleOptions = {}): DynamicModule {
     return {
       module: IamModule,
@@ -71,6 +81,7 @@ export class IamModule implements OnModuleInit, OnModuleDestroy {
     private readonly adapterHost: HttpAdapterHost,
     @Inject(REQUEST_PIPELINE) private readonly pipeline: RequestPipeline,
     @Inject(RESOURCE_STORE) private readonly store: ResourceStore,
+    @Inject(RESOURCE_ADMISSION) private readonly admission: ResourceAdmissionRegistry,
     @Inject(IAM_MODULE_OPTIONS) private readonly options: IamModuleOptions,
   ) {}
 
@@ -78,19 +89,25 @@ export class IamModule implements OnModuleInit, OnModuleDestroy {
     await this.identity.start();
     for (const authenticator of this.identity.authenticators) this.pipeline.useAuthenticator(authenticator);
     this.pipeline.publicRoutes.addExact(...IAM_PUBLIC_PATHS);
+    this.pipeline.requireAuthentication();
+    this.unregister.push(
+      this.admission.register(USER_KIND, userAdmission(this.identity)),
+      this.admission.register(API_KEY_KIND, apiKeyAdmission(this.identity)),
+    );
     const app = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     if (!app.hasContentTypeParser(FORM_TYPE)) {
       app.addContentTypeParser(FORM_TYPE, { parseAs: 'string' }, (_request, body, done) => {
         done(null, Object.fromEntries(new URLSearchParams(body as string)));
       });
     }
-    await app.register(rateLimit, { global: false });
+    void app.register(rateLimit, { global: false });
     // Loads the cookie codec that `parse`/`serialize` use; no hook, the session authenticator parses on demand.
-    if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie, { hook: false });
+    void app.register(fastifyCookie, { hook: false });
     if (this.options.admin !== false) await bootstrapAdmin(this.store, this.identity.users, this.options.admin);
   }
 
   onModuleDestroy(): void {
+    for (const unregister of this.unregister) unregister();
     this.identity.stop();
   }
 }

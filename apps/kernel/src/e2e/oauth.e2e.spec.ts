@@ -1,8 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { OAuthController } from './oauth.controller.js';
-import { createUser } from '../testing/identity-fixture.js';
-import { startIamApp, type IamApp } from '../testing/iam-app.fixture.js';
+import { startTestKernel, type TestKernel } from '../testing/kernel-fixture.js';
+import { createUser } from '../testing/identity.js';
 
 function form(fields: Record<string, string>): RequestInit {
   return {
@@ -12,26 +11,28 @@ function form(fields: Record<string, string>): RequestInit {
   };
 }
 
-describe(OAuthController.name, () => {
-  let iam: IamApp;
+describe('/oauth endpoints', () => {
+  let k: TestKernel;
 
   before(async () => {
-    iam = await startIamApp({
-      config: { rateLimit: { perIp: { max: 1000, windowSeconds: 60 }, perUsername: { max: 5, windowSeconds: 60 } } },
+    k = await startTestKernel({
+      identity: {
+        config: { rateLimit: { perIp: { max: 1000, windowSeconds: 60 }, perUsername: { max: 5, windowSeconds: 60 } } },
+      },
     });
-    await createUser(iam.identity, 'alice');
+    await createUser(k, 'alice');
   });
-  after(() => iam.close());
+  after(() => k.close());
 
   it('issues tokens for a form-encoded password grant, with no-store', async () => {
     const res = await fetch(
-      `${iam.url}/oauth/token`,
+      `${k.url}/oauth/token`,
       form({ grant_type: 'password', client_id: 'console', username: 'alice', password: 'correct horse' }),
     );
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('cache-control'), 'no-store');
     const body = (await res.json()) as { access_token: string; refresh_token: string };
-    const me = await fetch(`${iam.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${body.access_token}` } });
+    const me = await fetch(`${k.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${body.access_token}` } });
     assert.equal(me.status, 200);
     assert.equal(((await me.json()) as { sub: string }).sub, 'alice');
   });
@@ -49,7 +50,7 @@ describe(OAuthController.name, () => {
       [{ client_id: 'console' }, 400, 'invalid_request'],
     ];
     for (const [fields, status, error] of cases) {
-      const res = await fetch(`${iam.url}/oauth/token`, form(fields));
+      const res = await fetch(`${k.url}/oauth/token`, form(fields));
       assert.equal(res.status, status, JSON.stringify(fields));
       assert.equal(((await res.json()) as { error: string }).error, error);
     }
@@ -58,7 +59,7 @@ describe(OAuthController.name, () => {
   it('rate-limits logins per username with 429 and Retry-After', async () => {
     let last: Response | undefined;
     for (let i = 0; i < 6; i++) {
-      last = await fetch(`${iam.url}/oauth/token`, {
+      last = await fetch(`${k.url}/oauth/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -75,7 +76,7 @@ describe(OAuthController.name, () => {
 
   it('logs the console in to a session cookie whose unsafe requests need the CSRF header', async () => {
     const res = await fetch(
-      `${iam.url}/oauth/token`,
+      `${k.url}/oauth/token`,
       form({
         grant_type: 'password',
         client_id: 'console',
@@ -88,28 +89,28 @@ describe(OAuthController.name, () => {
     const cookies = res.headers.getSetCookie();
     assert.match(cookies[0], /^mortise_session=.+; Max-Age=7200; Path=\/; HttpOnly; SameSite=Strict$/);
     const cookie = cookies.map((c) => c.split(';')[0]).join('; ');
-    assert.equal((await fetch(`${iam.url}/oauth/userinfo`, { headers: { cookie } })).status, 200);
-    assert.equal((await fetch(`${iam.url}/oauth/userinfo`, { method: 'POST', headers: { cookie } })).status, 401);
-    const withCsrf = await fetch(`${iam.url}/oauth/userinfo`, {
+    assert.equal((await fetch(`${k.url}/oauth/userinfo`, { headers: { cookie } })).status, 200);
+    assert.equal((await fetch(`${k.url}/oauth/userinfo`, { method: 'POST', headers: { cookie } })).status, 401);
+    const withCsrf = await fetch(`${k.url}/oauth/userinfo`, {
       method: 'POST',
       headers: { cookie, 'x-mortise-csrf': csrf_token },
     });
     assert.equal(withCsrf.status, 200);
-    const out = await fetch(`${iam.url}/oauth/logout`, {
+    const out = await fetch(`${k.url}/oauth/logout`, {
       method: 'POST',
       headers: { cookie, 'x-mortise-csrf': csrf_token },
     });
     assert.equal(out.status, 204);
     assert.match(out.headers.getSetCookie()[0], /Max-Age=0/);
-    assert.equal((await fetch(`${iam.url}/oauth/userinfo`, { headers: { cookie } })).status, 401);
+    assert.equal((await fetch(`${k.url}/oauth/userinfo`, { headers: { cookie } })).status, 401);
   });
 
   it('publishes discovery and the JWKS without a login', async () => {
-    const discovery = (await (await fetch(`${iam.url}/.well-known/openid-configuration`)).json()) as {
+    const discovery = (await (await fetch(`${k.url}/.well-known/openid-configuration`)).json()) as {
       issuer: string;
       jwks_uri: string;
     };
-    assert.equal(discovery.issuer, iam.url);
+    assert.equal(discovery.issuer, k.url);
     const jwks = (await (await fetch(discovery.jwks_uri)).json()) as { keys: Array<{ kid: string; d?: string }> };
     assert.equal(jwks.keys.length, 1);
     assert.equal(jwks.keys[0].d, undefined);

@@ -1,27 +1,27 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
-import { createUser } from '../testing/identity-fixture.js';
-import { startIamApp, type IamApp } from '../testing/iam-app.fixture.js';
+import { startTestKernel, type TestKernel } from '../testing/kernel-fixture.js';
+import { createUser } from '../testing/identity.js';
 
 describe('identity with a real OIDC client (openid-client)', () => {
-  let iam: IamApp;
+  let k: TestKernel;
   let config: oidc.Configuration;
 
   before(async () => {
-    iam = await startIamApp();
-    await createUser(iam.identity, 'alice', 'correct horse', { displayName: 'Alice' });
-    config = await oidc.discovery(new URL(iam.url), 'console', undefined, oidc.None(), {
+    k = await startTestKernel();
+    await createUser(k, 'alice', 'correct horse', { displayName: 'Alice' });
+    config = await oidc.discovery(new URL(k.url), 'console', undefined, oidc.None(), {
       execute: [oidc.allowInsecureRequests],
     });
   });
-  after(() => iam.close());
+  after(() => k.close());
 
   it('discovers the issuer and its endpoints', () => {
     const metadata = config.serverMetadata();
-    assert.equal(new URL(metadata.issuer).href, new URL(iam.url).href);
-    assert.equal(metadata.token_endpoint, `${iam.url}/oauth/token`);
-    assert.equal(metadata.jwks_uri, `${iam.url}/oauth/keys`);
+    assert.equal(new URL(metadata.issuer).href, new URL(k.url).href);
+    assert.equal(metadata.token_endpoint, `${k.url}/oauth/token`);
+    assert.equal(metadata.jwks_uri, `${k.url}/oauth/keys`);
   });
 
   it('logs in with the password grant, refreshes, reads userinfo and revokes', async () => {
