@@ -20,6 +20,7 @@ import { KernelMetrics, ReadinessRegistry, createLogger, type Logger } from '@mo
 import type { ResourceStore } from '@mortise/store';
 import { DEFAULT_CONFIG, type KernelConfig } from './config/kernel-config.schema.js';
 import { KernelModule } from './kernel.module.js';
+import type { KernelServices } from './kernel-services.js';
 import { NestLogger } from './nest-logger.js';
 import { openStore } from './open-store.js';
 import { StatusExceptionFilter } from './http/status-exception.filter.js';
@@ -57,19 +58,15 @@ export interface RouteEntry {
   url: string;
 }
 
-export interface Kernel {
+export interface Kernel extends KernelServices {
   /** `http://host:port` the kernel listens on. */
   url: string;
   config: KernelConfig;
   /** The root Fastify instance every route and pipeline hook lives on. */
   app: FastifyInstance;
   nest: NestFastifyApplication;
-  kinds: KindRegistry;
-  store: ResourceStore;
-  pipeline: RequestPipeline;
-  readiness: ReadinessRegistry;
-  metrics: KernelMetrics;
-  logger: Logger;
+  /** Watches being streamed now; shutdown ends them. */
+  watches: OpenWatches;
   /** Every route registered on the root instance, Nest's and Fastify's, for route-wide security tests. */
   routes(): RouteEntry[];
   /** Graceful stop: refuse new requests, end watches, let in-flight requests finish (bounded), close the store. */
@@ -176,9 +173,11 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     config,
     app,
     nest,
+    watches,
     kinds,
     store,
     pipeline,
+    admission,
     readiness,
     metrics,
     logger,

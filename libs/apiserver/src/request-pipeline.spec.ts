@@ -1,5 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
 import { fastify, type FastifyInstance } from 'fastify';
 import { UnauthorizedError, type Authenticator, type Authorizer, type Caller, type RequestInfo } from '@mortise/api';
 import { createLogger } from '@mortise/observability';
@@ -30,9 +31,20 @@ describe(RequestPipeline.name, () => {
   let app: FastifyInstance;
   const completed: CompletedRequest[] = [];
   const seen: Array<{ caller: Caller; info: RequestInfo }> = [];
+  const logLines: string[] = [];
 
   before(async () => {
-    app = fastify(fastifyServerOptions({ logger: createLogger({ level: 'silent' }), bodyLimit: 2048 }));
+    const logStream = new PassThrough();
+    logStream.on('data', (chunk: Buffer) =>
+      logLines.push(
+        ...chunk
+          .toString()
+          .split('\n')
+          .filter((l) => l !== ''),
+      ),
+    );
+    const logger = createLogger({ level: 'info', destination: logStream });
+    app = fastify(fastifyServerOptions({ logger, bodyLimit: 2048 }));
     const pipeline = new RequestPipeline({ authenticators: [bearer], authorizer: onlyAda });
     pipeline.publicRoutes.addExact('/healthz').addPrefix('/dist/');
     pipeline.observe((done) => completed.push(done));
@@ -49,7 +61,7 @@ describe(RequestPipeline.name, () => {
       },
     });
     app.get('/boom', async () => {
-      throw new Error('database password is hunter2');
+      throw new Error('sqlite: disk I/O error at /var/lib/mortise');
     });
     await app.ready();
   });
@@ -118,12 +130,22 @@ describe(RequestPipeline.name, () => {
   });
 
   describe('errors', () => {
-    it('hides unknown errors behind a generic 500', async () => {
-      const res = await app.inject({ url: '/boom', headers: { authorization: 'Bearer good' } });
+    it('hides unknown errors behind a generic 500 and logs them in full with the request id', async () => {
+      const res = await app.inject({
+        url: '/boom',
+        headers: { authorization: 'Bearer good', 'x-request-id': 'boom-1' },
+      });
       assert.equal(res.statusCode, 500);
       assert.equal(res.json().reason, 'InternalError');
-      assert.ok(!res.body.includes('hunter2'));
+      assert.ok(!res.body.includes('/var/lib/mortise'));
       assert.ok(!res.body.includes('.js:'));
+      await new Promise((r) => setImmediate(r));
+      const line = logLines
+        .map((l) => JSON.parse(l) as { requestId?: string; err: { message: string } })
+        .find((l) => l.requestId === 'boom-1');
+      assert.ok(line, 'an error line carrying the request id');
+      assert.match(line.err.message, /disk I\/O error/);
+      assert.ok(!logLines.some((l) => l.includes('Bearer good')), 'credentials never reach the log');
     });
 
     it('maps unknown routes, bad JSON, big bodies and media types to Status codes', async () => {

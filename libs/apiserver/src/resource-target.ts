@@ -1,4 +1,5 @@
 import {
+  ALL_VERBS,
   MethodNotAllowedError,
   NotFoundError,
   type KindDefinition,
@@ -20,16 +21,7 @@ export interface ResourceTarget {
   subresource: '' | 'status';
 }
 
-const SERVED_VERBS = new Set<string>([
-  'get',
-  'list',
-  'watch',
-  'create',
-  'update',
-  'patch',
-  'delete',
-  'deletecollection',
-]);
+const SERVED_VERBS = new Set<string>(ALL_VERBS);
 /** Like Kubernetes, a scoped kind may be read across every scope from its global path. */
 const CROSS_SCOPE_VERBS = new Set<string>(['list', 'watch']);
 

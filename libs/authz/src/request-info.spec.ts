@@ -54,6 +54,7 @@ describe(resolveRequestInfo.name, () => {
         { verb: 'watch', resource: 'widgets', scope: 'namespace', project: 'web' },
       ],
       ['GET', '/kapis/g.io/v1/things/a%20b', { name: 'a b' }],
+      ['GET', '/kapis/g.io/v1/things/a%E0%A4%A', { name: 'a%E0%A4%A' }],
     ];
     for (const [method, url, expected] of cases) {
       it(`${method} ${url}`, () => {

@@ -22,6 +22,15 @@ function nonResource(path: string, method: string): RequestInfo {
   };
 }
 
+/** A malformed escape stays as sent; the route then finds no such object instead of failing the request. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 function isWatch(query: string): boolean {
   return new URLSearchParams(query).get('watch') === 'true';
 }
@@ -66,7 +75,7 @@ export function resolveRequestInfo(method: string, url: string): RequestInfo {
     .slice(RESOURCE_API_PREFIX.length + 1)
     .split('/')
     .filter((p) => p !== '')
-    .map((p) => decodeURIComponent(p));
+    .map(decodeSegment);
   if (parts.length < 3) return nonResource(path, method);
 
   const [apiGroup = '', apiVersion = ''] = parts;

@@ -9,12 +9,15 @@ import { once } from 'node:events';
 import { openWatch, passwordLogin, TEST_ADMIN_PASSWORD } from '../testing/kernel-fixture.js';
 
 const MAIN = new URL('../main.js', import.meta.url).pathname;
+/** The single-file bundle `npm start` runs (built by scripts/bundle-kernel.mjs). */
+const BUNDLE = new URL('../mortise.mjs', import.meta.url).pathname;
 
-/** Starts `node dist/main.js` and waits for the listening line; the port comes from the log. */
+/** Starts the kernel process and waits for the listening line; the port comes from the log. */
 async function startProcess(
+  entry: string,
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [entry], {
     env: {
       ...process.env,
       MORTISE_LOG_LEVEL: 'info',
@@ -49,18 +52,20 @@ describe('kernel process', () => {
   });
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('refuses a bad setting with one line naming it and exit code 2', () => {
-    const result = spawnSync(process.execPath, [MAIN], {
-      env: { ...process.env, MORTISE_PORT: 'abc' },
-      encoding: 'utf8',
+  for (const entry of [MAIN, BUNDLE]) {
+    it(`refuses a bad setting with one line naming it and exit code 2 (${entry.split('/').pop()})`, () => {
+      const result = spawnSync(process.execPath, [entry], {
+        env: { ...process.env, MORTISE_PORT: 'abc' },
+        encoding: 'utf8',
+      });
+      assert.equal(result.status, 2);
+      assert.equal(result.stderr, 'invalid configuration: MORTISE_PORT must be an integer 0-65535, got "abc"\n');
+      assert.equal(result.stdout, '');
     });
-    assert.equal(result.status, 2);
-    assert.equal(result.stderr, 'invalid configuration: MORTISE_PORT must be an integer 0-65535, got "abc"\n');
-    assert.equal(result.stdout, '');
-  });
+  }
 
-  it('on SIGTERM finishes the in-flight request, ends open watches and exits 0', async () => {
-    const { child, url, output } = await startProcess({ MORTISE_STORE: 'sqlite', MORTISE_DATA_DIR: dataDir });
+  it('on SIGTERM (bundled entry) finishes the in-flight request, ends open watches and exits 0', async () => {
+    const { child, url, output } = await startProcess(BUNDLE, { MORTISE_STORE: 'sqlite', MORTISE_DATA_DIR: dataDir });
     const exited = once(child, 'exit');
     const auth = { authorization: `Bearer ${await passwordLogin(url, 'admin', TEST_ADMIN_PASSWORD)}` };
     const watch = await openWatch(`${url}/kapis/tenant.mortise.io/v1/workspaces?watch=true`, auth);
@@ -95,7 +100,7 @@ describe('kernel process', () => {
     assert.match(output(), /mortise kernel stopped/);
 
     // The object written during shutdown survived in the sqlite store.
-    const again = await startProcess({ MORTISE_STORE: 'sqlite', MORTISE_DATA_DIR: dataDir });
+    const again = await startProcess(MAIN, { MORTISE_STORE: 'sqlite', MORTISE_DATA_DIR: dataDir });
     const againAuth = { authorization: `Bearer ${await passwordLogin(again.url, 'admin', TEST_ADMIN_PASSWORD)}` };
     const got = await fetch(`${again.url}/kapis/tenant.mortise.io/v1/workspaces/late`, { headers: againAuth });
     assert.equal(got.status, 200);

@@ -76,9 +76,10 @@ describe('watch', () => {
 
     const dropped = await k.watch(`${WORKSPACES}?watch=true`);
     await dropped.next();
+    assert.ok(k.kernel.watches.size >= 1);
     dropped.close();
-    const list = await k.call('GET', WORKSPACES);
-    assert.equal(list.status, 200);
+    for (let i = 0; i < 100 && k.kernel.watches.size > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(k.kernel.watches.size, 0);
   });
 
   it('ends open watches cleanly when the kernel closes', async () => {
