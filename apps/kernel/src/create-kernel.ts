@@ -99,7 +99,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     ...(options.authorizer ? { authorizer: options.authorizer } : {}),
     observers: [metricsObserver(metrics), auditObserver(logger)],
   });
-  pipeline.publicRoutes.addExact(...KERNEL_PUBLIC_PATHS);
+  pipeline.publicRoutes.addExact(...KERNEL_PUBLIC_PATHS.filter((path) => config.metricsPublic || path !== '/metrics'));
 
   const adapter = new FastifyAdapter(fastifyServerOptions({ logger, bodyLimit: config.bodyLimit }));
   const app = adapter.getInstance<FastifyInstance>();

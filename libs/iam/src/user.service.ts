@@ -96,8 +96,18 @@ export class UserService {
   /** After a User was created or changed: keep the view current and end sessions of a disabled user. */
   async afterUserWritten(user: Resource, passwordHash?: string): Promise<void> {
     this.identities.noteUser(user);
+    const { spec, status } = user as User;
     if (passwordHash !== undefined) await this.storePassword(user.metadata.name, passwordHash);
-    if ((user as User).spec.disabled) await this.sessions.revokeAllOf(user.metadata.name, 'user disabled');
+    if (spec.disabled) await this.sessions.revokeAllOf(user.metadata.name, 'user disabled');
+    // `state` follows `spec.disabled`; a lock (status only) is left to run out or be unlocked.
+    const state = spec.disabled ? 'Disabled' : status?.state === 'Locked' ? 'Locked' : 'Active';
+    if (status?.state !== state) {
+      await this.store.patch(
+        { ...USER_KIND, name: user.metadata.name },
+        { type: 'merge', patch: { status: { state } } },
+        { subresource: 'status' },
+      );
+    }
   }
 
   /** After a User was deleted: its password, sessions and login records go with it. */

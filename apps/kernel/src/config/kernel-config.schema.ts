@@ -22,6 +22,8 @@ export const KernelConfigSchema = Type.Object({
   ),
   /** The external base URL: the token issuer and discovery base. Empty: the address the kernel listens on. */
   publicUrl: described(Type.String({ pattern: '^(https?://[^\\s]+)?$' }), 'an http(s) URL, or empty'),
+  /** `false` moves `/metrics` behind authentication (and, once roles exist, a role). */
+  metricsPublic: described(Type.Boolean(), 'true or false'),
   shutdownTimeoutSeconds: described(
     Type.Number({ exclusiveMinimum: 0, maximum: 3600 }),
     'a number of seconds above 0, at most 3600',
@@ -38,6 +40,7 @@ export const DEFAULT_CONFIG: KernelConfig = {
   logLevel: 'info',
   bodyLimit: 1024 * 1024,
   publicUrl: '',
+  metricsPublic: true,
   shutdownTimeoutSeconds: 10,
 };
 
@@ -50,5 +53,6 @@ export const CONFIG_SOURCES: Record<keyof KernelConfig, { env: string; yaml: str
   logLevel: { env: 'MORTISE_LOG_LEVEL', yaml: 'logLevel' },
   bodyLimit: { env: 'MORTISE_BODY_LIMIT', yaml: 'bodyLimit' },
   publicUrl: { env: 'MORTISE_PUBLIC_URL', yaml: 'publicUrl' },
+  metricsPublic: { env: 'MORTISE_METRICS_PUBLIC', yaml: 'metricsPublic' },
   shutdownTimeoutSeconds: { env: 'MORTISE_SHUTDOWN_TIMEOUT', yaml: 'shutdownTimeoutSeconds' },
 };

@@ -60,6 +60,16 @@ describe('authentication over every route', () => {
     assert.ok(checked >= 10, `only ${checked} routes checked`);
   });
 
+  it('moves /metrics behind authentication when configured', async () => {
+    const private_ = await startTestKernel({ config: { metricsPublic: false } });
+    try {
+      assert.equal((await private_.call('GET', '/metrics', { anonymous: true })).status, 401);
+      assert.equal((await private_.call('GET', '/metrics')).status, 200);
+    } finally {
+      await private_.close();
+    }
+  });
+
   it('serves the public routes to an anonymous caller', async () => {
     for (const path of ['/.well-known/openid-configuration', '/oauth/keys', '/healthz', '/openapi.json']) {
       assert.equal((await k.call('GET', path, { anonymous: true })).status, 200, path);

@@ -81,6 +81,7 @@ describe('users and API keys over the REST API', () => {
       });
       assert.equal(disable.status, 200);
       assert.equal((await k.call('GET', '/oauth/userinfo', as(token))).status, 401);
+      assert.equal((await k.call('GET', `${USERS_PATH}/dave`)).body.status.state, 'Disabled');
     });
 
     it('lists login records to the user and the admin only', async () => {
