@@ -25,7 +25,7 @@ import { NestLogger } from './nest-logger.js';
 import { openStore } from './open-store.js';
 import { StatusExceptionFilter } from './http/status-exception.filter.js';
 import { registerKernelKinds, compileResourceValidator } from '@mortise/api';
-import { IamModule, Identity, type IamModuleOptions } from '@mortise/iam';
+import { IamModule, Identity, type IamConfig, type IamModuleOptions } from '@mortise/iam';
 
 export interface KernelOptions {
   /** Over the in-process defaults: port 0 on 127.0.0.1, memory store, logs silent unless MORTISE_LOG_LEVEL says otherwise. */
@@ -192,7 +192,11 @@ function identityModule(options: IamModuleOptions | false | undefined, config: K
   return [
     IamModule.forRoot({
       ...options,
-      config: { ...(config.publicUrl !== '' ? { issuer: config.publicUrl } : {}), ...options?.config },
+      config: {
+        ...(config.identity as Partial<IamConfig>),
+        ...(config.publicUrl !== '' ? { issuer: config.publicUrl } : {}),
+        ...options?.config,
+      },
       admin: options?.admin ?? (adminPassword ? { password: adminPassword } : {}),
     }),
   ];

@@ -39,3 +39,4 @@ export {
 } from './admin-bootstrap.js';
 export { IamModule, IAM_PUBLIC_PATHS, type IamModuleOptions } from './http/iam.module.js';
 export { userAdmission, apiKeyAdmission } from './identity-admission.js';
+export { IamSettingsSchema, type IamSettings } from './iam-settings.schema.js';
