@@ -1,4 +1,3 @@
-import { fastifyCookie } from '@fastify/cookie';
 import { UnauthorizedError, type AuthenticationRequest, type Authenticator, type Caller } from '@mortise/api';
 import type { AccessTokenService } from './access-token.service.js';
 import { secretsEqual } from './secret-digest.js';
@@ -10,10 +9,19 @@ export const CSRF_HEADER = 'x-mortise-csrf';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * The session cookie's value. Read by hand rather than with the cookie
+ * plugin's parser, so the authenticator works outside a Fastify app; the
+ * value is a JWT (base64url and dots), which needs no decoding.
+ */
 export function sessionCookieOf(request: Pick<AuthenticationRequest, 'headers'>): string | undefined {
   const header = request.headers.cookie;
   if (typeof header !== 'string' || !header.includes(SESSION_COOKIE)) return undefined;
-  return fastifyCookie.parse(header)[SESSION_COOKIE] || undefined;
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0 && pair.slice(0, eq).trim() === SESSION_COOKIE) return pair.slice(eq + 1).trim() || undefined;
+  }
+  return undefined;
 }
 
 /**
