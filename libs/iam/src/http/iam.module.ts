@@ -100,9 +100,11 @@ export class IamModule implements OnModuleInit, OnModuleDestroy {
         done(null, Object.fromEntries(new URLSearchParams(body as string)));
       });
     }
+    // Queued, not awaited: awaiting a plugin inside Nest's init loads the root context early and
+    // loses the error handler Nest installs afterwards. Both load before the kernel listens.
     void app.register(rateLimit, { global: false });
-    // Loads the cookie codec that `parse`/`serialize` use; no hook, the session authenticator parses on demand.
-    void app.register(fastifyCookie, { hook: false });
+    // Loads the cookie codec `serialize` uses for Set-Cookie; no hook, the authenticator reads its one cookie itself.
+    if (!app.hasDecorator('serializeCookie')) void app.register(fastifyCookie, { hook: false });
     if (this.options.admin !== false) await bootstrapAdmin(this.store, this.identity.users, this.options.admin);
   }
 
