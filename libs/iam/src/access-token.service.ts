@@ -3,7 +3,8 @@ import { AUTHENTICATED_GROUP, UnauthorizedError, type Caller, type UserInfo } fr
 import type { IamConfig } from './iam-config.js';
 import type { IdentityView } from './identity-view.js';
 import { randomToken, sha256Hex } from './secret-digest.js';
-import { SYSTEM_CLOCK, type Clock, type SigningKeyService } from './signing-key.service.js';
+import { SYSTEM_CLOCK, type Clock } from './clock.js';
+import type { SigningKeyService } from './signing-key.service.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /** The only audience the kernel accepts. */

@@ -1,4 +1,11 @@
-import { InvalidError, NotFoundError, UnauthorizedError, type Caller, type Resource } from '@mortise/api';
+import {
+  AUTHENTICATED_GROUP,
+  InvalidError,
+  NotFoundError,
+  UnauthorizedError,
+  type Caller,
+  type Resource,
+} from '@mortise/api';
 import type { ResourceStore } from '@mortise/store';
 import { assertMayActOnUser, isPlatformAdmin } from './caller-policy.js';
 import type { IamConfig } from './iam-config.js';
@@ -12,7 +19,7 @@ import {
 } from './iam-kinds.js';
 import type { IdentityView } from './identity-view.js';
 import { randomId, randomToken, secretsEqual, sha256Hex } from './secret-digest.js';
-import { SYSTEM_CLOCK, type Clock } from './signing-key.service.js';
+import { SYSTEM_CLOCK, type Clock } from './clock.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
 export const API_KEY_PREFIX = 'mrt_';
@@ -141,7 +148,7 @@ export class ApiKeyService {
     if (!owner) throw new UnauthorizedError('the API key belongs to a user who is disabled or no longer exists');
     this.touch(verified.id, now);
     return {
-      user: { username: owner.username, uid: owner.uid, groups: [...owner.groups, 'system:authenticated'] },
+      user: { username: owner.username, uid: owner.uid, groups: [...owner.groups, AUTHENTICATED_GROUP] },
       credential: 'apikey',
       credentialId: verified.id,
     };

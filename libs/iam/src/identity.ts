@@ -13,7 +13,8 @@ import { OAuthTokenService } from './oauth-token.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { RefreshTokenService } from './refresh-token.service.js';
 import { SessionCookieAuthenticator } from './session-cookie.authenticator.js';
-import { SigningKeyService, SYSTEM_CLOCK, type Clock } from './signing-key.service.js';
+import { SYSTEM_CLOCK, type Clock } from './clock.js';
+import { SigningKeyService } from './signing-key.service.js';
 import { UserService } from './user.service.js';
 
 /** How often expired sessions are removed from the store. */

@@ -1,7 +1,8 @@
 export * from './iam-config.js';
 export * from './iam-kinds.js';
 export * from './identity.js';
-export { SYSTEM_CLOCK, type Clock, type SigningKey, SigningKeyService } from './signing-key.service.js';
+export { SYSTEM_CLOCK, type Clock } from './clock.js';
+export { type SigningKey, SigningKeyService } from './signing-key.service.js';
 export {
   AccessTokenService,
   TOKEN_AUDIENCE,

@@ -2,7 +2,7 @@ import type { ResourceStore } from '@mortise/store';
 import type { IamConfig } from './iam-config.js';
 import { IAM_API_VERSION, LOGIN_RECORD_KIND, USER_LABEL, type LoginRecord } from './iam-kinds.js';
 import { randomId } from './secret-digest.js';
-import { SYSTEM_CLOCK, type Clock } from './signing-key.service.js';
+import { SYSTEM_CLOCK, type Clock } from './clock.js';
 
 export interface LoginAttempt {
   username: string;

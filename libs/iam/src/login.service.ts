@@ -5,7 +5,7 @@ import { PASSWORD_CREDENTIAL_KIND, USER_KIND, type PasswordCredential, type User
 import type { LoginAttempt, LoginRecordService } from './login-record.service.js';
 import { OAuthError } from './oauth-error.js';
 import type { PasswordHasher } from './password-hasher.js';
-import { SYSTEM_CLOCK, type Clock } from './signing-key.service.js';
+import { SYSTEM_CLOCK, type Clock } from './clock.js';
 
 /** Where a login came from, for the login record. */
 export interface LoginSource {

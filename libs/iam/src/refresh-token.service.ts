@@ -5,7 +5,7 @@ import { IAM_API_VERSION, REFRESH_TOKEN_KIND, USER_LABEL, type RefreshTokenFamil
 import type { IdentityView } from './identity-view.js';
 import { OAuthError } from './oauth-error.js';
 import { randomId, randomToken, secretsEqual, sha256Hex } from './secret-digest.js';
-import { SYSTEM_CLOCK, type Clock } from './signing-key.service.js';
+import { SYSTEM_CLOCK, type Clock } from './clock.js';
 
 /** How many spent refresh tokens a family remembers for reuse detection. */
 const SPENT_HASHES_KEPT = 100;

@@ -6,6 +6,7 @@ import { IAM_API_VERSION, SIGNING_KEY_KIND, type SigningKeyObject } from './iam-
 import { KeyEncryption } from './key-encryption.js';
 import { KindFollower } from './kind-follower.js';
 import { randomId } from './secret-digest.js';
+import { SYSTEM_CLOCK, type Clock } from './clock.js';
 
 /** A signing key with its KeyObjects imported once, when it is first seen. */
 export interface SigningKey {
@@ -18,12 +19,6 @@ export interface SigningKey {
   activeFrom: number;
   expiresAt: number | undefined;
 }
-
-export interface Clock {
-  now(): number;
-}
-
-export const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
 
 /**
  * Signing keys: generated on first start, kept in the store, followed by

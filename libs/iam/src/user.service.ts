@@ -24,7 +24,7 @@ import type { LoginRecordService } from './login-record.service.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { checkPasswordPolicy } from './password-policy.js';
 import type { RefreshTokenService } from './refresh-token.service.js';
-import { SYSTEM_CLOCK, type Clock } from './signing-key.service.js';
+import { SYSTEM_CLOCK, type Clock } from './clock.js';
 
 export interface PasswordChange {
   currentPassword?: string;

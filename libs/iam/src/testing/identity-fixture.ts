@@ -3,7 +3,7 @@ import type { Caller, UserInfo } from '@mortise/api';
 import type { IamConfig } from '../iam-config.js';
 import { IAM_API_VERSION, PLATFORM_ADMINS_GROUP, USER_KIND, type User } from '../iam-kinds.js';
 import { Identity } from '../identity.js';
-import type { Clock } from '../signing-key.service.js';
+import type { Clock } from '../clock.js';
 
 /** A clock tests move by hand. */
 export class ManualClock implements Clock {
