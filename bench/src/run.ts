@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   const keyRes = await fetch(`${kernel.url}/kapis/iam.mortise.io/v1/apikeys`, {
     method: 'POST',
     headers: { ...auth, 'content-type': 'application/json' },
-    body: JSON.stringify({ metadata: {}, spec: {} }),
+    body: JSON.stringify({ metadata: { name: 'bench' }, spec: {} }),
   });
   const apiKey = ((await keyRes.json()) as { status: { secret: string } }).status.secret;
   const object = `${kernel.url}${TENANT}/ws-42`;

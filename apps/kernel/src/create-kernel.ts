@@ -5,10 +5,10 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { KindRegistry, ApiGroupRegistry, type Authenticator, type Authorizer, type KindDefinition } from '@mortise/api';
 import {
+  AdmissionChain,
   KERNEL_PUBLIC_PATHS,
   OpenWatches,
   RequestPipeline,
-  ResourceAdmissionRegistry,
   ResourceRest,
   auditObserver,
   fastifyServerOptions,
@@ -109,17 +109,18 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   });
   pipeline.install(app);
   const watches = new OpenWatches();
-  const admission = new ResourceAdmissionRegistry();
+  const admission = new AdmissionChain();
   const rest = new ResourceRest({
     store,
     kinds,
-    admission,
     validatorFor: options.validatorFor ?? ((def) => compileResourceValidator(def)),
+    admission,
   });
   registerResourceRoutes(app, {
     kinds,
     rest,
     watches,
+    authorizer: () => pipeline.currentAuthorizer,
     ...(options.watchBookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: options.watchBookmarkIntervalMs } : {}),
   });
 

@@ -1,12 +1,12 @@
 import { Global, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import {
+  ADMISSION,
   KIND_REGISTRY,
   LOGGER,
   METRICS,
   PUBLIC_ROUTES,
   READINESS,
   REQUEST_PIPELINE,
-  RESOURCE_ADMISSION,
   RESOURCE_STORE,
 } from '@mortise/apiserver';
 import type { KernelServices } from './kernel-services.js';
@@ -27,8 +27,8 @@ export class KernelModule {
       { provide: KIND_REGISTRY, useValue: services.kinds },
       { provide: RESOURCE_STORE, useValue: services.store },
       { provide: REQUEST_PIPELINE, useValue: services.pipeline },
+      { provide: ADMISSION, useValue: services.admission },
       { provide: PUBLIC_ROUTES, useValue: services.pipeline.publicRoutes },
-      { provide: RESOURCE_ADMISSION, useValue: services.admission },
       { provide: READINESS, useValue: services.readiness },
       { provide: METRICS, useValue: services.metrics },
       { provide: LOGGER, useValue: services.logger },

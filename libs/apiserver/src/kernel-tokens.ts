@@ -12,5 +12,5 @@ export const RESOURCE_STORE = Symbol.for('mortise.resource-store');
 export const READINESS = Symbol.for('mortise.readiness');
 export const METRICS = Symbol.for('mortise.metrics');
 export const LOGGER = Symbol.for('mortise.logger');
-/** The `ResourceAdmissionRegistry` of the generic REST: features register per-kind hooks in `onModuleInit`. */
-export const RESOURCE_ADMISSION = Symbol.for('mortise.resource-admission');
+/** The AdmissionChain every generic REST write passes; features add their plugins to it. */
+export const ADMISSION = Symbol.for('mortise.admission');

@@ -1,4 +1,5 @@
 import {
+  ForbiddenError,
   NotFoundError,
   UnauthorizedError,
   type Authenticator,
@@ -67,8 +68,10 @@ export class RequestPipeline {
 
   /**
    * From now on a non-public request without a credential is refused with
-   * 401 (and `WWW-Authenticate`) before authorization. Identity calls this
-   * once it can issue credentials.
+   * 401 (and `WWW-Authenticate`): when the authorizer denies it (the
+   * authorizer still decides, and may grant anonymous access), or at once
+   * when there is no authorizer. Identity calls this once it can issue
+   * credentials.
    */
   requireAuthentication(): this {
     this.authenticationRequired = true;
@@ -86,6 +89,11 @@ export class RequestPipeline {
     return this;
   }
 
+  /** The authorizer in force, if any. */
+  get currentAuthorizer(): Authorizer | undefined {
+    return this.authorizer;
+  }
+
   get isAuthorized(): boolean {
     return this.authorizer !== undefined;
   }
@@ -99,6 +107,7 @@ export class RequestPipeline {
     app.decorateRequest('caller', null as unknown as Caller);
     app.decorateRequest('requestInfo', null as unknown as RequestInfo);
     app.decorateRequest('receivedAt', 0n);
+    app.decorateRequest('decision', null);
 
     app.addHook('onRequest', async (request, reply) => {
       request.receivedAt = process.hrtime.bigint();
@@ -119,19 +128,21 @@ export class RequestPipeline {
         if (!(isPublic && err instanceof UnauthorizedError)) throw err;
         request.caller = await authenticate([], request);
       }
-      if (!isPublic && this.authenticationRequired && request.caller.credential === 'anonymous') {
-        throw new UnauthorizedError('log in first: send a bearer token, an API key or the session cookie');
-      }
-      if (!isPublic && this.authorizer) {
+      if (isPublic) return;
+      const mustLogIn = this.authenticationRequired && request.caller.credential === 'anonymous';
+      if (this.authorizer) {
         try {
-          await authorize(this.authorizer, request.caller, request.requestInfo);
+          await authorize(this.authorizer, request.caller, request.requestInfo, (d) => (request.decision = d));
         } catch (err) {
           request.log.warn(
             { user: request.caller.user.username, verb: request.requestInfo.verb, path: request.requestInfo.path },
             'request denied',
           );
-          throw err;
+          // Refused without a credential: the answer is "log in" (401), not "forbidden".
+          throw mustLogIn && err instanceof ForbiddenError ? loginRequired() : err;
         }
+      } else if (mustLogIn) {
+        throw loginRequired();
       }
     });
     app.addHook('onResponse', async (request, reply) => this.complete(request, reply));
@@ -163,6 +174,10 @@ export class RequestPipeline {
       }
     }
   }
+}
+
+function loginRequired(): UnauthorizedError {
+  return new UnauthorizedError('log in first: send a bearer token, an API key or the session cookie');
 }
 
 export function notFoundRoute(request: FastifyRequest): NotFoundError {

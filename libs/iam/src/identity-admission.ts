@@ -1,50 +1,86 @@
-import type { Caller, Resource } from '@mortise/api';
-import type { ResourceAdmission } from '@mortise/apiserver';
-import type { APIKey, User } from './iam-kinds.js';
+import type { AdmissionPlugin, AdmissionRequest, KindDefinition, Resource } from '@mortise/api';
+import { API_KEY_KIND, USER_KIND, type APIKey, type User } from './iam-kinds.js';
 import type { Identity } from './identity.js';
+
+function isKind(ref: { group: string; kind: string }) {
+  return (kind: KindDefinition) => kind.group === ref.group && kind.kind === ref.kind;
+}
 
 /**
  * User rules in the generic REST: the write-only password (policy, argon2id
- * into the PasswordCredential, stripped), unique emails, and what follows a
- * change (a disabled user's sessions end) or a deletion (credential,
- * sessions and login records go).
+ * into the PasswordCredential, stripped before the User is stored), unique
+ * emails, and what follows a change (a disabled user's sessions end) or a
+ * deletion (credential, sessions and login records go).
  */
-export function userAdmission(identity: Identity): ResourceAdmission {
+export function userAdmission(identity: Identity): AdmissionPlugin {
+  const hashes = new WeakMap<AdmissionRequest, string>();
   return {
-    async admitCreate(_caller: Caller, object: Resource) {
-      const { user, passwordHash } = await identity.users.admitNewUser(object as User);
-      Object.assign(object, user);
-      return async (stored: Resource) => {
-        await identity.users.afterUserWritten(stored, passwordHash);
-        return stored;
-      };
+    name: 'iam-users',
+    handles: isKind(USER_KIND),
+    async admit(request) {
+      switch (request.operation) {
+        case 'create': {
+          const { user, passwordHash } = await identity.users.admitNewUser(request.object as User);
+          Object.assign(request.object, user);
+          if (passwordHash !== undefined) hashes.set(request, passwordHash);
+          return;
+        }
+        case 'update':
+          identity.users.admitUserUpdate(request.object as User);
+          return;
+        case 'delete':
+          return;
+        default: {
+          const unreachable: never = request.operation;
+          return unreachable;
+        }
+      }
     },
-    admitUpdate(_caller: Caller, object: Resource) {
-      identity.users.admitUserUpdate(object as User);
+    async written(request, stored) {
+      if (request.operation === 'delete') {
+        if (!stored.metadata.deletionTimestamp) await identity.users.afterUserDeleted(stored.metadata.name);
+        return;
+      }
+      await identity.users.afterUserWritten(stored, hashes.get(request));
     },
-    afterUpdate: (_caller, stored) => identity.users.afterUserWritten(stored),
-    afterDelete: (_caller, deleted) => identity.users.afterUserDeleted(deleted.metadata.name),
   };
 }
 
 /**
  * APIKey rules in the generic REST: each user sees and manages their own
- * keys (admins all); create generates the id and the secret, stores only
- * its hash, and answers the key once in `status.secret`.
+ * keys (admins all); create generates the id and the secret, stores only its
+ * hash, and answers the key once in `status.secret`.
  */
-export function apiKeyAdmission(identity: Identity): ResourceAdmission {
+export function apiKeyAdmission(identity: Identity): AdmissionPlugin {
+  const secrets = new WeakMap<AdmissionRequest, string>();
   return {
-    admitCreate(caller: Caller, object: Resource) {
-      const { key, secret } = identity.apiKeys.admitNewKey(caller, object as APIKey);
-      for (const field of Object.keys(object)) delete (object as Record<string, unknown>)[field];
-      Object.assign(object, key);
-      return (stored: Resource) => identity.apiKeys.afterKeyCreated(stored, secret);
+    name: 'iam-api-keys',
+    handles: isKind(API_KEY_KIND),
+    admit(request) {
+      switch (request.operation) {
+        case 'create': {
+          const { key, secret } = identity.apiKeys.admitNewKey(request.caller, request.object as APIKey);
+          for (const field of Object.keys(request.object)) delete (request.object as Record<string, unknown>)[field];
+          Object.assign(request.object, key);
+          secrets.set(request, secret);
+          return;
+        }
+        case 'update':
+          identity.apiKeys.admitKeyUpdate(request.object as APIKey, request.oldObject as APIKey | undefined);
+          return;
+        case 'delete':
+          return;
+        default: {
+          const unreachable: never = request.operation;
+          return unreachable;
+        }
+      }
     },
-    admitUpdate(caller: Caller, object: Resource, previous: Resource | undefined) {
-      if (previous) identity.apiKeys.assertMayAccess(caller, previous);
-      identity.apiKeys.admitKeyUpdate(object as APIKey, previous as APIKey | undefined);
+    async written(request, stored): Promise<Resource | void> {
+      if (request.operation === 'delete') return identity.apiKeys.afterKeyDeleted(stored.metadata.name);
+      const secret = secrets.get(request);
+      if (secret !== undefined) return identity.apiKeys.afterKeyCreated(stored, secret);
     },
-    afterDelete: (_caller, deleted) => identity.apiKeys.afterKeyDeleted(deleted.metadata.name),
     listSelector: (caller) => identity.apiKeys.ownerSelector(caller),
     checkAccess: (caller, object) => identity.apiKeys.assertMayAccess(caller, object),
   };

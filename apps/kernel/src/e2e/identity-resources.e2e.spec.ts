@@ -129,7 +129,7 @@ describe('users and API keys over the REST API', () => {
     it('refuses a key made for someone else', async () => {
       const res = await k.call('POST', API_KEYS_PATH, {
         ...as(bobToken),
-        body: { metadata: {}, spec: { owner: 'alice' } },
+        body: { metadata: { name: 'theirs' }, spec: { owner: 'alice' } },
       });
       assert.equal(res.status, 403);
     });

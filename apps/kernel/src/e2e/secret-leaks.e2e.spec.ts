@@ -62,7 +62,10 @@ describe('secrets never leave', () => {
     secrets.push(again.refresh_token!);
     const auth = { authorization: `Bearer ${again.access_token!}` };
 
-    const created = await k.call('POST', API_KEYS_PATH, { headers: auth, body: { metadata: {}, spec: {} } });
+    const created = await k.call('POST', API_KEYS_PATH, {
+      headers: auth,
+      body: { metadata: { name: 'mine' }, spec: {} },
+    });
     const apiKey = created.body.status.secret as string;
     secrets.push(apiKey, apiKey.split('_').slice(2).join('_'));
     await call('GET', '/oauth/userinfo', { headers: { authorization: `Bearer ${apiKey}` } });

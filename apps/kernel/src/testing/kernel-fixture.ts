@@ -79,7 +79,8 @@ export async function startTestKernel(options: KernelOptions = {}): Promise<Test
         };
   const kernel = await createKernel({ ...options, identity });
   const url = kernel.url;
-  const adminToken = identity === false ? '' : await passwordLogin(url, 'admin', TEST_ADMIN_PASSWORD);
+  const adminToken =
+    identity === false || identity.admin === false ? '' : await passwordLogin(url, 'admin', TEST_ADMIN_PASSWORD);
   const credentials = (opts: Pick<CallOptions, 'headers' | 'anonymous'>): Record<string, string> => ({
     ...(adminToken !== '' && !opts.anonymous ? { authorization: `Bearer ${adminToken}` } : {}),
     ...opts.headers,

@@ -4,18 +4,17 @@ import { PassportModule } from '@nestjs/passport';
 import { fastifyCookie } from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import {
+  ADMISSION,
   REQUEST_PIPELINE,
-  RESOURCE_ADMISSION,
   RESOURCE_STORE,
+  type AdmissionChain,
   type RequestPipeline,
-  type ResourceAdmissionRegistry,
 } from '@mortise/apiserver';
 import type { ResourceStore } from '@mortise/store';
 import type { FastifyInstance } from 'fastify';
 import { bootstrapAdmin, type AdminBootstrapOptions } from '../admin-bootstrap.js';
 import type { IamConfig } from '../iam-config.js';
 import { apiKeyAdmission, userAdmission } from '../identity-admission.js';
-import { API_KEY_KIND, USER_KIND } from '../iam-kinds.js';
 import { Identity } from '../identity.js';
 import { OAuthController } from './oauth.controller.js';
 import { PasswordGrantGuard } from './password-grant.guard.js';
@@ -49,8 +48,6 @@ const FORM_TYPE = 'application/x-www-form-urlencoded';
  */
 @Module({})
 export class IamModule implements OnModuleInit, OnModuleDestroy {
-  private readonly unregister: Array<() => void> = [];
-
   static forRoot(options: IamModuleOptions = {}): DynamicModule {
     return {
       module: IamModule,
@@ -81,7 +78,7 @@ export class IamModule implements OnModuleInit, OnModuleDestroy {
     private readonly adapterHost: HttpAdapterHost,
     @Inject(REQUEST_PIPELINE) private readonly pipeline: RequestPipeline,
     @Inject(RESOURCE_STORE) private readonly store: ResourceStore,
-    @Inject(RESOURCE_ADMISSION) private readonly admission: ResourceAdmissionRegistry,
+    @Inject(ADMISSION) private readonly admission: AdmissionChain,
     @Inject(IAM_MODULE_OPTIONS) private readonly options: IamModuleOptions,
   ) {}
 
@@ -90,10 +87,7 @@ export class IamModule implements OnModuleInit, OnModuleDestroy {
     for (const authenticator of this.identity.authenticators) this.pipeline.useAuthenticator(authenticator);
     this.pipeline.publicRoutes.addExact(...IAM_PUBLIC_PATHS);
     this.pipeline.requireAuthentication();
-    this.unregister.push(
-      this.admission.register(USER_KIND, userAdmission(this.identity)),
-      this.admission.register(API_KEY_KIND, apiKeyAdmission(this.identity)),
-    );
+    this.admission.use(userAdmission(this.identity), apiKeyAdmission(this.identity));
     const app = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     if (!app.hasContentTypeParser(FORM_TYPE)) {
       app.addContentTypeParser(FORM_TYPE, { parseAs: 'string' }, (_request, body, done) => {
@@ -109,7 +103,6 @@ export class IamModule implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    for (const unregister of this.unregister) unregister();
     this.identity.stop();
   }
 }
