@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { IamSettingsSchema } from '@mortise/iam';
 
 /** How each setting is described in the one-line error when it is wrong. */
 export const MUST_BE = 'x-must-be';
@@ -14,12 +15,26 @@ export const KernelConfigSchema = Type.Object({
   port: described(Type.Integer({ minimum: 0, maximum: 65535 }), 'an integer 0-65535'),
   host: described(Type.String({ minLength: 1 }), 'a host name or IP address'),
   dataDir: described(Type.String({ minLength: 1 }), 'a directory path'),
-  store: described(Type.Union([Type.Literal('sqlite'), Type.Literal('memory')]), 'one of sqlite, memory'),
+  store: described(
+    Type.Union([Type.Literal('sqlite'), Type.Literal('memory'), Type.Literal('kubernetes')]),
+    'one of sqlite, memory, kubernetes',
+  ),
+  /** The kubernetes store's namespace; empty: the kubeconfig context's, in a pod its own. */
+  storeNamespace: described(
+    Type.Union([Type.Literal(''), Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 })]),
+    'a Kubernetes namespace name (DNS-1123 label) or empty',
+  ),
   logLevel: described(Type.Union(LOG_LEVELS.map((l) => Type.Literal(l))), `one of ${LOG_LEVELS.join(', ')}`),
   bodyLimit: described(
     Type.Integer({ minimum: 1024, maximum: 1024 * 1024 * 1024 }),
     'an integer number of bytes 1024-1073741824',
   ),
+  /** The external base URL: the token issuer and discovery base. Empty: the address the kernel listens on. */
+  publicUrl: described(Type.String({ pattern: '^(https?://[^\\s]+)?$' }), 'an http(s) URL, or empty'),
+  /** `false` moves `/metrics` behind authentication (and, once roles exist, a role). */
+  metricsPublic: described(Type.Boolean(), 'true or false'),
+  /** Token lifetimes, lockout, rate limits, OAuth clients, key encryption (see libs/iam). */
+  identity: described(IamSettingsSchema, 'a mapping of identity settings (see libs/iam/README.md)'),
   shutdownTimeoutSeconds: described(
     Type.Number({ exclusiveMinimum: 0, maximum: 3600 }),
     'a number of seconds above 0, at most 3600',
@@ -37,8 +52,12 @@ export const DEFAULT_CONFIG: KernelConfig = {
   host: '0.0.0.0',
   dataDir: './data',
   store: 'sqlite',
+  storeNamespace: '',
   logLevel: 'info',
   bodyLimit: 1024 * 1024,
+  publicUrl: '',
+  metricsPublic: true,
+  identity: {},
   shutdownTimeoutSeconds: 10,
   extensions: [],
   devLoads: false,
@@ -50,8 +69,12 @@ export const CONFIG_SOURCES: Record<keyof KernelConfig, { env: string; yaml: str
   host: { env: 'MORTISE_HOST', yaml: 'host' },
   dataDir: { env: 'MORTISE_DATA_DIR', yaml: 'dataDir' },
   store: { env: 'MORTISE_STORE', yaml: 'store' },
+  storeNamespace: { env: 'MORTISE_STORE_NAMESPACE', yaml: 'storeNamespace' },
   logLevel: { env: 'MORTISE_LOG_LEVEL', yaml: 'logLevel' },
   bodyLimit: { env: 'MORTISE_BODY_LIMIT', yaml: 'bodyLimit' },
+  publicUrl: { env: 'MORTISE_PUBLIC_URL', yaml: 'publicUrl' },
+  metricsPublic: { env: 'MORTISE_METRICS_PUBLIC', yaml: 'metricsPublic' },
+  identity: { env: 'MORTISE_IDENTITY', yaml: 'identity' },
   shutdownTimeoutSeconds: { env: 'MORTISE_SHUTDOWN_TIMEOUT', yaml: 'shutdownTimeoutSeconds' },
   extensions: { env: 'MORTISE_EXTENSIONS', yaml: 'extensions' },
   devLoads: { env: 'MORTISE_DEV_LOADS', yaml: 'devLoads' },

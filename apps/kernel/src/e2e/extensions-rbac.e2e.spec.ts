@@ -68,6 +68,6 @@ describe('an in-process extension under real roles and bindings', () => {
 
   it('refuses users without a role in the project, and anonymous callers', async () => {
     assert.equal((await k.as('outsider', 'GET', `${ANNOUNCEMENTS}/namespaces/shop/inbox`)).status, 403);
-    assert.equal((await k.as('anonymous', 'GET', `${ANNOUNCEMENTS}/namespaces/shop/inbox`)).status, 403);
+    assert.equal((await k.as('anonymous', 'GET', `${ANNOUNCEMENTS}/namespaces/shop/inbox`)).status, 401);
   });
 });

@@ -69,7 +69,7 @@ describe('in-process extensions in a running kernel', () => {
     );
     assert.equal((await as('dev', 'POST', `${GROUP_PATH}/namespaces/shop/broadcasts`, { title: 'x' })).status, 403);
     assert.equal((await as('outsider', 'GET', `${GROUP_PATH}/namespaces/shop/inbox`)).status, 403);
-    assert.equal((await as(undefined, 'GET', `${GROUP_PATH}/namespaces/shop/inbox`)).status, 403);
+    assert.equal((await as(undefined, 'GET', `${GROUP_PATH}/namespaces/shop/inbox`)).status, 401);
     assert.equal((await as('mallory', 'GET', `${GROUP_PATH}/namespaces/shop/inbox`)).status, 401);
 
     const name = inbox.body.items[0].name as string;
