@@ -1,1 +1,9 @@
-export {};
+export * from './upstream/circuit-breaker.js';
+export * from './upstream/upstream-target.js';
+export * from './upstream/upstream.js';
+export * from './proxy/upstream-headers.js';
+export * from './proxy/header-directives.js';
+export * from './proxy/gateway-errors.js';
+export * from './proxy/upstream-proxy.js';
+export * from './identity/identity-token-signer.js';
+export * from './identity/identity-token-issuer.js';
