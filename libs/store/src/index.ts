@@ -1,1 +1,15 @@
 export * from './resource-store.js';
+export { MemoryStore } from './memory.store.js';
+export { TableStore, type TableStoreOptions } from './table.store.js';
+export type { WatchHistoryOptions } from './watch-hub.js';
+export type { StoreObserver } from './store-observer.js';
+export { compileLabelSelector, type LabelMatcher } from './label-selector.js';
+export { compileFieldSelector, type FieldMatcher } from './field-selector.js';
+export { applyPatch } from './json-patch.js';
+export { patchResource } from './patch-resource.js';
+export { objectKey, kindLabel } from './object-key.js';
+export { SqliteStore, DataDirLockedError, SQLITE_FILE_NAME, type SqliteStoreOptions } from './sqlite.store.js';
+export { LATEST_SCHEMA_VERSION } from './sqlite-migrations.js';
+export { createStore, supportsBackup, type StoreConfig, type BackupCapable } from './create-store.js';
+export type { ObjectTable } from './object-table.js';
+export type { ChangeRecord } from './change-record.js';

@@ -25,11 +25,14 @@ export interface ListOptions {
   scope?: string;
   /** Kubernetes label selector: `a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`, `a`, `!a`. */
   labelSelector?: string;
-  /** `metadata.name` and `metadata.namespace` with `=`, `==`, `!=`. */
+  /** `metadata.name`, `metadata.namespace` and `metadata.workspace` with `=`, `==`, `!=`. */
   fieldSelector?: string;
   /** Page size; 0 or absent means everything. */
   limit?: number;
-  /** Opaque token from a previous page's `metadata.continue`. */
+  /**
+   * Opaque token from a previous page's `metadata.continue`. Pages follow key
+   * order; an object present during the whole paging appears exactly once.
+   */
   continue?: string;
 }
 
@@ -55,7 +58,10 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
 
 export interface WatchEvent {
   type: WatchEventType;
-  /** For BOOKMARK: only `apiVersion`, `kind` and `metadata.resourceVersion` are meaningful. */
+  /**
+   * For BOOKMARK: only `kind` and `metadata.resourceVersion` are meaningful
+   * (`apiVersion` is `<group>/v1`; the HTTP layer sets the served version).
+   */
   object: Resource;
 }
 
@@ -109,6 +115,11 @@ export interface ResourceStore {
    * returns the last state.
    */
   delete(ref: ObjectRef, options?: DeleteOptions): Promise<Resource>;
+  /**
+   * Errors (malformed selector → BadRequestError, version too old →
+   * ExpiredError) surface on the first `next()`; a consumer that falls too
+   * far behind also gets ExpiredError and should list again.
+   */
   watch(options: WatchOptions): AsyncIterable<WatchEvent>;
   /** Cheap liveness probe for readiness checks. */
   ping(): Promise<void>;
