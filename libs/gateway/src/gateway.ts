@@ -1,4 +1,12 @@
-import type { APIService, ApiGroupRegistry, Authorizer, Endpoint, ExtensionEntry, JSBundle, ReverseProxy } from '@mortise/api';
+import type {
+  APIService,
+  ApiGroupRegistry,
+  Authorizer,
+  Endpoint,
+  ExtensionEntry,
+  JSBundle,
+  ReverseProxy,
+} from '@mortise/api';
 import { compileBundle, JSBundleTable, type ExtensionFiles } from './bundles/js-bundle-table.js';
 import type { IdentityTokenIssuer } from './identity/identity-token-issuer.js';
 import { MenuCatalog } from './menus/menu-catalog.js';

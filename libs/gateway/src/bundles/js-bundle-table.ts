@@ -37,7 +37,11 @@ export function compileBundle(
 ): CompiledBundle {
   const name = bundle.metadata.name;
   const spec = bundle.spec;
-  const sources = [spec.raw !== undefined, spec.file !== undefined, spec.url !== undefined || spec.service !== undefined];
+  const sources = [
+    spec.raw !== undefined,
+    spec.file !== undefined,
+    spec.url !== undefined || spec.service !== undefined,
+  ];
   if (sources.filter(Boolean).length !== 1) {
     throw invalid('spec', 'set exactly one of raw, file, or url/service');
   }
@@ -46,10 +50,17 @@ export function compileBundle(
   if (spec.raw !== undefined) {
     const content = Buffer.from(spec.raw);
     const digest = createHash('sha256').update(content).digest('hex');
-    return { name, extension, link, digest: `sha256:${digest}`, source: { kind: 'raw', content, etag: `"${digest.slice(0, 32)}"` } };
+    return {
+      name,
+      extension,
+      link,
+      digest: `sha256:${digest}`,
+      source: { kind: 'raw', content, etag: `"${digest.slice(0, 32)}"` },
+    };
   }
   if (spec.file !== undefined) {
-    if (!extension) throw invalid('metadata.labels', `a file bundle must carry the extension label to find its package`);
+    if (!extension)
+      throw invalid('metadata.labels', `a file bundle must carry the extension label to find its package`);
     const root = files?.rootOf(extension);
     if (!root) throw invalid('spec.file', `extension "${extension}" has no installed files here`);
     return { name, extension, link, source: { kind: 'file', root, entry: spec.file, assets: spec.assets ?? [] } };

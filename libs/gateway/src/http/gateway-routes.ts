@@ -11,7 +11,11 @@ export interface GatewayRoutesOptions {
 }
 
 /** Everything the gateway serves, on the ROOT instance, after the request pipeline is installed. */
-export function registerGatewayRoutes(app: FastifyInstance, gateway: Gateway, options: GatewayRoutesOptions = {}): void {
+export function registerGatewayRoutes(
+  app: FastifyInstance,
+  gateway: Gateway,
+  options: GatewayRoutesOptions = {},
+): void {
   options.publicRoutes?.addPrefix(DIST_PREFIX);
   registerProxyRoutes(app, gateway);
   registerBundleRoutes(app, gateway);

@@ -1,4 +1,12 @@
-import type { Authorizer, Caller, Entry, EntryPermission, ExtensionEntry, RequestInfo, RequestVerb } from '@mortise/api';
+import type {
+  Authorizer,
+  Caller,
+  Entry,
+  EntryPermission,
+  ExtensionEntry,
+  RequestInfo,
+  RequestVerb,
+} from '@mortise/api';
 import { extensionOf } from '../routing/proxy-route.js';
 
 export interface MenuItem {
@@ -30,7 +38,18 @@ export function permissionRequest(permission: EntryPermission, query: MenuQuery)
   if (scope === 'namespace' && !query.project) return undefined;
   const base = { path: permission.nonResourceURL ?? '', verb: permission.verb as RequestVerb };
   if (permission.nonResourceURL !== undefined) {
-    return { ...base, isResourceRequest: false, apiGroup: '', apiVersion: '', resource: '', subresource: '', name: '', scope: 'global', workspace: '', project: '' };
+    return {
+      ...base,
+      isResourceRequest: false,
+      apiGroup: '',
+      apiVersion: '',
+      resource: '',
+      subresource: '',
+      name: '',
+      scope: 'global',
+      workspace: '',
+      project: '',
+    };
   }
   return {
     ...base,
@@ -47,7 +66,9 @@ export function permissionRequest(permission: EntryPermission, query: MenuQuery)
 }
 
 function byPlacement(a: MenuItem, b: MenuItem): number {
-  return (a.parent ?? '').localeCompare(b.parent ?? '') || (a.order ?? 0) - (b.order ?? 0) || a.name.localeCompare(b.name);
+  return (
+    (a.parent ?? '').localeCompare(b.parent ?? '') || (a.order ?? 0) - (b.order ?? 0) || a.name.localeCompare(b.name)
+  );
 }
 
 /**

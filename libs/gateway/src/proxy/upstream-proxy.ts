@@ -133,7 +133,7 @@ export class UpstreamProxy {
     if (!upstream.breaker.tryAcquire()) {
       return answer(res, gatewayErrors.circuitOpen(upstream.owner, upstream.breaker.retryAfterSeconds()));
     }
-    const method = (req.method ?? 'GET');
+    const method = req.method ?? 'GET';
     const retries = body.kind === 'none' && IDEMPOTENT.has(method) ? this.maxRetries : 0;
 
     return new Promise<void>((resolve) => {

@@ -24,7 +24,8 @@ export function parseRouteMatcher(matcher: { path: string; method?: string }, fi
     throw invalid(`"${matcher.path}" may only end in "*" and has no "." or ".." segments`, `${field}.path`);
   }
   const method = (matcher.method ?? '*').toUpperCase();
-  if (method !== '*' && !/^[A-Z]+$/.test(method)) throw invalid(`"${matcher.method}" is not an HTTP method`, `${field}.method`);
+  if (method !== '*' && !/^[A-Z]+$/.test(method))
+    throw invalid(`"${matcher.method}" is not an HTTP method`, `${field}.method`);
   return { path, prefix, method };
 }
 

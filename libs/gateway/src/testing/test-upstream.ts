@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -85,4 +86,17 @@ export async function listen(
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Status of a GET whose path is sent byte for byte (fetch would normalise `..` away). */
+export function rawStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  const origin = /^https?:\/\/[^/]+/.exec(url)![0];
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(origin, { method: 'GET', headers, path: url.slice(origin.length) }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }

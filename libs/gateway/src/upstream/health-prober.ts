@@ -53,7 +53,9 @@ export class HealthProber {
     } else {
       const count = (this.failures.get(upstream) ?? 0) + 1;
       this.failures.set(upstream, count);
-      if (count < this.threshold && upstream.state.state === 'Available') return;
+      // A fresh upstream is judged by its first probe; a serving one gets `failuresToUnavailable` chances.
+      if (count < this.threshold && upstream.state.reason !== 'Configured' && upstream.state.state === 'Available')
+        return;
       next = { state: 'Unavailable', reason: 'ProbeFailed', message: `health probe failed: ${result.detail}` };
     }
     if (upstream.setAvailability(next)) this.onChange(key, upstream);
