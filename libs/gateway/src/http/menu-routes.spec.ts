@@ -68,7 +68,7 @@ describe(registerMenuRoutes.name, () => {
     const reader = res.body!.getReader();
     let buffer = '';
     const nextSnapshot = async (): Promise<string[]> => {
-      while (!buffer.includes('\n')) buffer += Buffer.from((await reader.read()).value!).toString();
+      while (!buffer.includes('\n')) buffer += Buffer.from((await reader.read()).value).toString();
       const line = buffer.slice(0, buffer.indexOf('\n'));
       buffer = buffer.slice(line.length + 1);
       const event = JSON.parse(line) as { type: string; object: { items: Array<{ name: string }> } };
