@@ -85,8 +85,9 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     this.statusCode = statusCode;
     this.headersSent = true;
     this.res.writeHead(statusCode, out);
-    // Event streams and long polls must reach the client before the first body byte.
-    this.res.flushHeaders();
+    // A body of unknown length (event streams, long polls) must not wait for its first chunk to
+    // show the client its headers; a sized one goes out with its first chunk, in one write.
+    if (out['content-length'] === undefined) this.res.flushHeaders();
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
