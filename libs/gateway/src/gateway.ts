@@ -13,6 +13,7 @@ import { MenuCatalog } from './menus/menu-catalog.js';
 import { parseHeaderDirectives } from './proxy/header-directives.js';
 import { ProxyDispatch } from './proxy/proxy-dispatch.js';
 import { UpstreamProxy } from './proxy/upstream-proxy.js';
+import { ApiServiceDispatcher, type GroupDispatcherSink } from './routing/api-service-dispatcher.js';
 import { ApiServiceTable } from './routing/api-service-table.js';
 import { audienceOf, extensionOf, type ProxyRoute } from './routing/proxy-route.js';
 import { ReverseProxyRouter } from './routing/reverse-proxy-router.js';
@@ -35,6 +36,12 @@ export interface GatewayOptions {
   maxRetries?: number;
   breaker?: CircuitBreakerOptions;
   connectionsPerUpstream?: number;
+  /**
+   * The kernel's group dispatch (the registry in-process extensions use too).
+   * Given, each APIService group is registered there and the kernel hands
+   * its requests over; absent, `registerGatewayRoutes` installs its own stage.
+   */
+  dispatchers?: GroupDispatcherSink;
 }
 
 /** The annotation that switches a gateway object off (the registry sets it when an extension is disabled). */
@@ -58,6 +65,7 @@ export class Gateway {
   readonly menus: MenuCatalog;
   readonly dispatch: ProxyDispatch;
   private readonly upstreams = new Map<string, Upstream>();
+  private readonly groupDispatchers = new Map<string, ApiServiceDispatcher>();
 
   constructor(private readonly options: GatewayOptions) {
     this.apiServices = new ApiServiceTable(options.groups);
@@ -98,14 +106,22 @@ export class Gateway {
       identity: true,
       passUserToken: false,
     });
-    return this.swap(`APIService/${object.metadata.name}`, route.upstream, () =>
+    const upstream = this.swap(`APIService/${object.metadata.name}`, route.upstream, () =>
       this.apiServices.set(object.metadata.name, object.spec.group, object.spec.version, route),
     );
+    this.syncGroupDispatchers();
+    return upstream;
   }
 
   removeApiService(name: string): void {
     this.apiServices.delete(name);
     this.retire(`APIService/${name}`);
+    this.syncGroupDispatchers();
+  }
+
+  /** Whether APIService requests come through the kernel's group dispatch rather than the gateway's own stage. */
+  get usesGroupDispatch(): boolean {
+    return this.options.dispatchers !== undefined;
   }
 
   /** Returns the upstream of a `url` bundle, undefined for inline and packaged ones. */
@@ -141,6 +157,23 @@ export class Gateway {
 
   removeExtensionEntry(name: string): void {
     this.menus.delete(name);
+  }
+
+  /** Registers a dispatcher for each group that gained its first APIService, removes those of groups left without one. */
+  private syncGroupDispatchers(): void {
+    const sink = this.options.dispatchers;
+    if (!sink) return;
+    for (const group of this.apiServices.servedGroups()) {
+      if (this.groupDispatchers.has(group)) continue;
+      const dispatcher = new ApiServiceDispatcher(group, (v) => this.apiServices.lookup(group, v), this.dispatch);
+      this.groupDispatchers.set(group, dispatcher);
+      sink.set(group, dispatcher);
+    }
+    for (const [group, dispatcher] of this.groupDispatchers) {
+      if (this.apiServices.hasGroup(group)) continue;
+      this.groupDispatchers.delete(group);
+      sink.delete(group, dispatcher);
+    }
   }
 
   /** Every live upstream by owner (`Kind/name`), for health probes and status. */

@@ -36,16 +36,11 @@ function handOver(
 }
 
 /**
- * The proxy's entry points, registered on Fastify directly: `/proxy/...`
- * for ReverseProxy routes and, on the root instance, a last `onRequest`
- * stage that takes `/kapis/{group}/{version}/...` requests of APIService
- * groups before any body parsing. Both run after the pipeline's
- * authentication and authorization hooks, so an unauthorized request never
- * reaches an upstream. Upgrade requests (WebSocket) take the same path.
+ * A last root `onRequest` stage for APIService groups, used when the kernel
+ * offers no group dispatch: it takes `/kapis/{group}/{version}/...` requests
+ * of those groups before any body parsing.
  */
-export function registerProxyRoutes(app: FastifyInstance, gateway: Gateway): void {
-  routeUpgradesThroughFastify(app, ['/proxy/', '/kapis/']);
-
+function installApiServiceStage(app: FastifyInstance, gateway: Gateway): void {
   app.addHook('onRequest', async (request, reply) => {
     if (gateway.apiServices.size === 0 || !request.url.startsWith('/kapis/')) return;
     const path = pathOf(request.url);
@@ -58,6 +53,19 @@ export function registerProxyRoutes(app: FastifyInstance, gateway: Gateway): voi
     if (hasDotSegment(path)) throw new BadRequestError(`path "${path}" has "." or ".." segments`);
     handOver(request, reply, gateway, route, { path: route.upstream.target.basePath + path, prefix: '' });
   });
+}
+
+/**
+ * The proxy's entry points, registered on Fastify directly: `/proxy/...`
+ * for ReverseProxy routes (an `onRequest` stage of an encapsulated route)
+ * and APIService groups (the kernel's group dispatch, or a root stage).
+ * Both run after the pipeline's authentication and authorization hooks, so
+ * an unauthorized request never reaches an upstream. Upgrade requests
+ * (WebSocket) take the same path.
+ */
+export function registerProxyRoutes(app: FastifyInstance, gateway: Gateway): void {
+  routeUpgradesThroughFastify(app, ['/proxy/', '/kapis/']);
+  if (!gateway.usesGroupDispatch) installApiServiceStage(app, gateway);
 
   void app.register(async (scope) => {
     scope.addHook('onRequest', async (request, reply) => {

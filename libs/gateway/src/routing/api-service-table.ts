@@ -47,6 +47,17 @@ export class ApiServiceTable {
     return true;
   }
 
+  /** Groups served by at least one APIService. */
+  servedGroups(): string[] {
+    return [...new Set([...this.claims.values()].map((c) => c.group))];
+  }
+
+  /** Whether any APIService serves a version of `group`. */
+  hasGroup(group: string): boolean {
+    for (const claim of this.claims.values()) if (claim.group === group) return true;
+    return false;
+  }
+
   lookup(group: string, version: string): ProxyRoute | undefined {
     return this.routes.get(`${group}/${version}`);
   }

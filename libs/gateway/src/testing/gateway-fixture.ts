@@ -20,6 +20,7 @@ import { Gateway } from '../gateway.js';
 import { registerGatewayRoutes } from '../http/gateway-routes.js';
 import { IdentityTokenIssuer } from '../identity/identity-token-issuer.js';
 import { JwtIdentityTokenSigner } from '../identity/identity-token-signer.js';
+import type { ApiServiceDispatcher } from '../routing/api-service-dispatcher.js';
 
 export const TEST_ISSUER = 'https://mortise.test';
 
@@ -84,7 +85,10 @@ export class GatewayFixture {
   readonly authorizer: Authorizer;
   url = '';
 
-  constructor(rules: TestRules, options: { extensionFiles?: Record<string, string> } = {}) {
+  /** The kernel's group dispatch, when the fixture was asked to emulate it. */
+  readonly dispatchers = new Map<string, ApiServiceDispatcher>();
+
+  constructor(rules: TestRules, options: { extensionFiles?: Record<string, string>; groupDispatch?: boolean } = {}) {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     this.jwks = { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'test-key', alg: 'ES256', use: 'sig' }] };
     const signer = new JwtIdentityTokenSigner(() => ({ kid: 'test-key', algorithm: 'ES256', privateKey }));
@@ -100,6 +104,14 @@ export class GatewayFixture {
       identity: new IdentityTokenIssuer(signer, { issuer: TEST_ISSUER }),
       authorizer: this.authorizer,
       breaker: { failureThreshold: 3, openMs: 200 },
+      ...(options.groupDispatch
+        ? {
+            dispatchers: {
+              set: (group: string, d: ApiServiceDispatcher) => void this.dispatchers.set(group, d),
+              delete: (group: string) => void this.dispatchers.delete(group),
+            },
+          }
+        : {}),
       ...(options.extensionFiles
         ? { extensionFiles: { rootOf: (name: string) => options.extensionFiles?.[name] } }
         : {}),
@@ -107,6 +119,7 @@ export class GatewayFixture {
     this.catalog = new GatewayCatalog(this.store, this.gateway, { health: { intervalMs: 60_000 } });
     this.app = Fastify();
     this.installPipeline();
+    if (options.groupDispatch) this.installGroupDispatch();
     registerGatewayRoutes(this.app, this.gateway, { menus: { recheckMs: 60_000 } });
   }
 
@@ -131,6 +144,22 @@ export class GatewayFixture {
       const status = toStatus(isMortiseError(err) ? err : err);
       const code = isMortiseError(err) ? status.code : ((err as { statusCode?: number }).statusCode ?? 500);
       return reply.code(code).send({ ...status, code });
+    });
+  }
+
+  /** What the kernel does with its dispatcher registry: after authorization, hand the raw request over. */
+  private installGroupDispatch(): void {
+    this.app.addHook('onRequest', async (request, reply) => {
+      const r = request as unknown as { caller: Caller; requestInfo: RequestInfo };
+      const group = r.requestInfo.apiGroup || (r.requestInfo.path.split('/')[2] ?? '');
+      const dispatcher = r.requestInfo.path.startsWith('/kapis/') ? this.dispatchers.get(group) : undefined;
+      if (!dispatcher) return;
+      reply.hijack();
+      await dispatcher.dispatch(request.raw, reply.raw, {
+        requestId: request.id,
+        caller: r.caller,
+        info: r.requestInfo,
+      });
     });
   }
 
