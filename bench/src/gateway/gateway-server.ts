@@ -10,7 +10,13 @@ import {
   type RequestInfo,
   type ReverseProxy,
 } from '@mortise/api';
-import { Gateway, IdentityTokenIssuer, JwtIdentityTokenSigner, registerGatewayRoutes } from '@mortise/gateway';
+import {
+  Gateway,
+  IdentityTokenIssuer,
+  JwtIdentityTokenSigner,
+  nonResourceInfo,
+  registerGatewayRoutes,
+} from '@mortise/gateway';
 
 export interface StartedGateway {
   url: string;
@@ -75,19 +81,7 @@ export async function startGateway(upstream: string): Promise<StartedGateway> {
     r.receivedAt = process.hrtime.bigint();
     const q = request.url.indexOf('?');
     const path = q < 0 ? request.url : request.url.slice(0, q);
-    r.requestInfo = {
-      isResourceRequest: false,
-      path,
-      verb: request.method.toLowerCase() as RequestInfo['verb'],
-      apiGroup: '',
-      apiVersion: '',
-      resource: '',
-      subresource: '',
-      name: '',
-      scope: 'global',
-      workspace: '',
-      project: '',
-    };
+    r.requestInfo = nonResourceInfo(path, request.method);
     const header = request.headers.authorization;
     if (!header?.startsWith('Bearer ')) throw new UnauthorizedError('log in');
     const presented = header.slice(7);

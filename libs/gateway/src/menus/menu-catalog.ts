@@ -7,6 +7,7 @@ import type {
   RequestInfo,
   RequestVerb,
 } from '@mortise/api';
+import { nonResourceInfo } from '../routing/non-resource-info.js';
 import { extensionOf } from '../routing/proxy-route.js';
 
 export interface MenuItem {
@@ -36,23 +37,10 @@ export function permissionRequest(permission: EntryPermission, query: MenuQuery)
   const scope = permission.scope ?? 'global';
   if (scope === 'workspace' && !query.workspace) return undefined;
   if (scope === 'namespace' && !query.project) return undefined;
-  const base = { path: permission.nonResourceURL ?? '', verb: permission.verb as RequestVerb };
-  if (permission.nonResourceURL !== undefined) {
-    return {
-      ...base,
-      isResourceRequest: false,
-      apiGroup: '',
-      apiVersion: '',
-      resource: '',
-      subresource: '',
-      name: '',
-      scope: 'global',
-      workspace: '',
-      project: '',
-    };
-  }
+  if (permission.nonResourceURL !== undefined) return nonResourceInfo(permission.nonResourceURL, permission.verb);
   return {
-    ...base,
+    path: '',
+    verb: permission.verb as RequestVerb,
     isResourceRequest: true,
     apiGroup: permission.apiGroup ?? '',
     apiVersion: 'v1',

@@ -20,6 +20,7 @@ import { Gateway } from '../gateway.js';
 import { registerGatewayRoutes } from '../http/gateway-routes.js';
 import { IdentityTokenIssuer } from '../identity/identity-token-issuer.js';
 import { JwtIdentityTokenSigner } from '../identity/identity-token-signer.js';
+import { nonResourceInfo } from '../routing/non-resource-info.js';
 import type { ApiServiceDispatcher } from '../routing/api-service-dispatcher.js';
 
 export const TEST_ISSUER = 'https://mortise.test';
@@ -35,19 +36,7 @@ function callerFor(username: string, credential: Caller['credential']): Caller {
 function requestInfo(method: string, url: string): RequestInfo {
   const path = url.split('?')[0];
   const parts = path.split('/').filter(Boolean);
-  const info: RequestInfo = {
-    isResourceRequest: false,
-    path,
-    verb: method.toLowerCase() as RequestInfo['verb'],
-    apiGroup: '',
-    apiVersion: '',
-    resource: '',
-    subresource: '',
-    name: '',
-    scope: 'global',
-    workspace: '',
-    project: '',
-  };
+  const info = nonResourceInfo(path, method);
   if (parts[0] !== 'kapis' || parts.length < 4) return info;
   let rest = parts.slice(3);
   if (rest[0] === 'workspaces' && rest.length > 2) {
