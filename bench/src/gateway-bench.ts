@@ -59,8 +59,41 @@ async function measure(options: LoadOptions & { overallRate?: number }): Promise
   return result;
 }
 
+/** Downloads `bytes` through the gateway, sampling its resident memory; returns the growth in MiB. */
+async function downloadThroughGateway(upstream: Server, bytes: number): Promise<{ mib: number; seconds: number }> {
+  const gateway = await start('gateway', upstream.url);
+  const rss = async (): Promise<number> => {
+    gateway.child.send('rss');
+    const [m] = (await once(gateway.child, 'message')) as [{ rss: number }];
+    return m.rss;
+  };
+  try {
+    const before = await rss();
+    let peak = before;
+    const sampler = setInterval(() => void rss().then((v) => (peak = Math.max(peak, v))), 100);
+    const started = process.hrtime.bigint();
+    const res = await fetch(`${gateway.url}/proxy/bench/bytes/${bytes}`, {
+      headers: { authorization: `Bearer ${gateway.token}` },
+    });
+    let received = 0;
+    for await (const piece of res.body as AsyncIterable<Uint8Array>) received += piece.length;
+    clearInterval(sampler);
+    if (received !== bytes) console.warn(`  received ${received} of ${bytes} bytes`);
+    return { mib: (peak - before) / 2 ** 20, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  } finally {
+    await stop(gateway);
+  }
+}
+
 async function main(): Promise<void> {
   const upstream = await start('upstream');
+  if (process.env.BENCH_DOWNLOAD_BYTES !== '0') {
+    const bytes = Number(process.env.BENCH_DOWNLOAD_BYTES ?? 2 ** 30);
+    const { mib, seconds } = await downloadThroughGateway(upstream, bytes);
+    console.log(
+      `download of ${(bytes / 2 ** 20).toFixed(0)} MiB through the gateway: ${seconds.toFixed(1)}s, gateway RSS grew ${mib.toFixed(1)} MiB at peak`,
+    );
+  }
   const throughput = new Map<string, number[]>();
   const p99 = new Map<string, number[]>();
   const cpu = new Map<string, number[]>();
