@@ -1,1 +1,7 @@
-export {};
+export * from './create-kernel.js';
+export * from './config/kernel-config.schema.js';
+export * from './config/load-config.js';
+export { KernelModule } from './kernel.module.js';
+export type { KernelServices } from './kernel-services.js';
+export { KERNEL_VERSION } from './kernel-version.js';
+export * from './testing/kernel-fixture.js';

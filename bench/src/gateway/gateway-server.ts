@@ -73,8 +73,8 @@ export async function startGateway(upstream: string): Promise<StartedGateway> {
   gateway.applyReverseProxy(route);
 
   const app = Fastify();
-  app.decorateRequest('caller', null);
-  app.decorateRequest('requestInfo', null);
+  app.decorateRequest('caller', null as unknown as Caller);
+  app.decorateRequest('requestInfo', null as unknown as RequestInfo);
   app.decorateRequest('receivedAt', 0n);
   app.addHook('onRequest', async (request) => {
     const r = request as unknown as { caller: Caller; requestInfo: RequestInfo; receivedAt: bigint };

@@ -1,0 +1,50 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/** How each setting is described in the one-line error when it is wrong. */
+export const MUST_BE = 'x-must-be';
+
+function described<T extends TSchema>(schema: T, mustBe: string): T {
+  return { ...schema, [MUST_BE]: mustBe };
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The one schema for kernel configuration, from `mortise.yaml` and `MORTISE_*` environment variables. */
+export const KernelConfigSchema = Type.Object({
+  port: described(Type.Integer({ minimum: 0, maximum: 65535 }), 'an integer 0-65535'),
+  host: described(Type.String({ minLength: 1 }), 'a host name or IP address'),
+  dataDir: described(Type.String({ minLength: 1 }), 'a directory path'),
+  store: described(Type.Union([Type.Literal('sqlite'), Type.Literal('memory')]), 'one of sqlite, memory'),
+  logLevel: described(Type.Union(LOG_LEVELS.map((l) => Type.Literal(l))), `one of ${LOG_LEVELS.join(', ')}`),
+  bodyLimit: described(
+    Type.Integer({ minimum: 1024, maximum: 1024 * 1024 * 1024 }),
+    'an integer number of bytes 1024-1073741824',
+  ),
+  shutdownTimeoutSeconds: described(
+    Type.Number({ exclusiveMinimum: 0, maximum: 3600 }),
+    'a number of seconds above 0, at most 3600',
+  ),
+});
+
+export type KernelConfig = Static<typeof KernelConfigSchema>;
+
+export const DEFAULT_CONFIG: KernelConfig = {
+  port: 8080,
+  host: '0.0.0.0',
+  dataDir: './data',
+  store: 'sqlite',
+  logLevel: 'info',
+  bodyLimit: 1024 * 1024,
+  shutdownTimeoutSeconds: 10,
+};
+
+/** Environment variable and YAML key of each setting. */
+export const CONFIG_SOURCES: Record<keyof KernelConfig, { env: string; yaml: string }> = {
+  port: { env: 'MORTISE_PORT', yaml: 'port' },
+  host: { env: 'MORTISE_HOST', yaml: 'host' },
+  dataDir: { env: 'MORTISE_DATA_DIR', yaml: 'dataDir' },
+  store: { env: 'MORTISE_STORE', yaml: 'store' },
+  logLevel: { env: 'MORTISE_LOG_LEVEL', yaml: 'logLevel' },
+  bodyLimit: { env: 'MORTISE_BODY_LIMIT', yaml: 'bodyLimit' },
+  shutdownTimeoutSeconds: { env: 'MORTISE_SHUTDOWN_TIMEOUT', yaml: 'shutdownTimeoutSeconds' },
+};

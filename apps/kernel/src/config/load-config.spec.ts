@@ -1,0 +1,60 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './load-config.js';
+import { DEFAULT_CONFIG } from './kernel-config.schema.js';
+
+describe(loadConfig.name, () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mortise-config-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('uses the defaults when nothing is set', () => {
+    assert.deepEqual(loadConfig({}), DEFAULT_CONFIG);
+  });
+
+  it('reads the YAML file and lets the environment override it', () => {
+    const file = join(dir, 'mortise.yaml');
+    writeFileSync(file, 'port: 9000\nstore: memory\nlogLevel: warn\n');
+    const config = loadConfig({ MORTISE_CONFIG: file, MORTISE_PORT: '9100', MORTISE_BODY_LIMIT: '2048' });
+    assert.equal(config.port, 9100);
+    assert.equal(config.store, 'memory');
+    assert.equal(config.logLevel, 'warn');
+    assert.equal(config.bodyLimit, 2048);
+  });
+
+  const bad: Array<[NodeJS.ProcessEnv, string]> = [
+    [{ MORTISE_PORT: 'abc' }, 'invalid configuration: MORTISE_PORT must be an integer 0-65535, got "abc"'],
+    [{ MORTISE_PORT: '70000' }, 'invalid configuration: MORTISE_PORT must be an integer 0-65535, got "70000"'],
+    [
+      { MORTISE_STORE: 'postgres' },
+      'invalid configuration: MORTISE_STORE must be one of sqlite, memory, got "postgres"',
+    ],
+    [
+      { MORTISE_LOG_LEVEL: 'loud' },
+      'invalid configuration: MORTISE_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+    ],
+  ];
+  for (const [env, message] of bad) {
+    it(`refuses ${JSON.stringify(env)} with one line naming the setting`, () => {
+      assert.throws(
+        () => loadConfig(env),
+        (err: unknown) => err instanceof ConfigError && err.message === message,
+      );
+    });
+  }
+
+  it('names the YAML key and file when the file is wrong', () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'port: high\n');
+    assert.throws(() => loadConfig({ MORTISE_CONFIG: file }), {
+      message: `invalid configuration: port (in ${file}) must be an integer 0-65535, got "high"`,
+    });
+    writeFileSync(file, 'prot: 1\n');
+    assert.throws(() => loadConfig({ MORTISE_CONFIG: file }), /unknown setting "prot"/);
+  });
+});

@@ -1,0 +1,171 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DynamicModule, Type } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
+import { KindRegistry, ApiGroupRegistry, type Authenticator, type Authorizer, type KindDefinition } from '@mortise/api';
+import {
+  KERNEL_PUBLIC_PATHS,
+  OpenWatches,
+  RequestPipeline,
+  ResourceRest,
+  auditObserver,
+  fastifyServerOptions,
+  metricsObserver,
+  registerResourceRoutes,
+  type ResourceValidatorFactory,
+} from '@mortise/apiserver';
+import { KernelMetrics, ReadinessRegistry, createLogger, type Logger } from '@mortise/observability';
+import type { ResourceStore } from '@mortise/store';
+import { DEFAULT_CONFIG, type KernelConfig } from './config/kernel-config.schema.js';
+import { KernelModule } from './kernel.module.js';
+import type { KernelServices } from './kernel-services.js';
+import { NestLogger } from './nest-logger.js';
+import { openStore } from './open-store.js';
+import { StatusExceptionFilter } from './http/status-exception.filter.js';
+import { registerKernelKinds, compileResourceValidator } from '@mortise/api';
+
+export interface KernelOptions {
+  /** Over the in-process defaults: port 0 on 127.0.0.1, memory store, logs silent unless MORTISE_LOG_LEVEL says otherwise. */
+  config?: Partial<KernelConfig>;
+  /** Use this store instead of opening the configured one; the caller keeps ownership (it is not closed). */
+  store?: ResourceStore;
+  /** Kinds to serve besides the kernel's own. */
+  kinds?: KindDefinition[];
+  /** Credential strategies, asked in order. */
+  authenticators?: Authenticator[];
+  /** Decides every non-public request. Without one the API is not authorized, and the kernel says so at start. */
+  authorizer?: Authorizer;
+  /** Nest feature modules; they may inject the kernel tokens (REQUEST_PIPELINE, RESOURCE_STORE, ...). */
+  modules?: Array<Type | DynamicModule>;
+  logger?: Logger;
+  /** Interval of BOOKMARK events for watches that ask for them. */
+  watchBookmarkIntervalMs?: number;
+  /** Checks objects against their kind's schema; defaults to the schemas in `@mortise/api`. */
+  validatorFor?: ResourceValidatorFactory;
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+}
+
+export interface Kernel extends KernelServices {
+  /** `http://host:port` the kernel listens on. */
+  url: string;
+  config: KernelConfig;
+  /** The root Fastify instance every route and pipeline hook lives on. */
+  app: FastifyInstance;
+  nest: NestFastifyApplication;
+  /** Watches being streamed now; shutdown ends them. */
+  watches: OpenWatches;
+  /** Every route registered on the root instance, Nest's and Fastify's, for route-wide security tests. */
+  routes(): RouteEntry[];
+  /** Graceful stop: refuse new requests, end watches, let in-flight requests finish (bounded), close the store. */
+  close(): Promise<void>;
+}
+
+const IN_PROCESS_DEFAULTS: Partial<KernelConfig> = {
+  port: 0,
+  host: '127.0.0.1',
+  store: 'memory',
+  logLevel: (process.env.MORTISE_LOG_LEVEL as KernelConfig['logLevel'] | undefined) ?? 'silent',
+};
+
+/** Builds, wires and starts a kernel; `main.ts` and the tests both go through here. */
+export async function createKernel(options: KernelOptions = {}): Promise<Kernel> {
+  const config: KernelConfig = { ...DEFAULT_CONFIG, ...IN_PROCESS_DEFAULTS, ...options.config };
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const metrics = new KernelMetrics();
+  const readiness = new ReadinessRegistry();
+  const kinds = new KindRegistry(new ApiGroupRegistry());
+  registerKernelKinds(kinds);
+  for (const def of options.kinds ?? []) kinds.register(def);
+
+  const ownsStore = options.store === undefined;
+  const store = options.store ?? (await openStore(config, metrics.observeStore));
+  readiness.add('store', () => store.ping());
+
+  const pipeline = new RequestPipeline({
+    authenticators: options.authenticators ?? [],
+    ...(options.authorizer ? { authorizer: options.authorizer } : {}),
+    observers: [metricsObserver(metrics), auditObserver(logger)],
+  });
+  pipeline.publicRoutes.addExact(...KERNEL_PUBLIC_PATHS);
+
+  const adapter = new FastifyAdapter(fastifyServerOptions({ logger, bodyLimit: config.bodyLimit }));
+  const app = adapter.getInstance<FastifyInstance>();
+  const routes: RouteEntry[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
+  pipeline.install(app);
+  const watches = new OpenWatches();
+  const rest = new ResourceRest({
+    store,
+    kinds,
+    validatorFor: options.validatorFor ?? ((def) => compileResourceValidator(def)),
+  });
+  registerResourceRoutes(app, {
+    kinds,
+    rest,
+    watches,
+    ...(options.watchBookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: options.watchBookmarkIntervalMs } : {}),
+  });
+
+  const nest = await NestFactory.create<NestFastifyApplication>(
+    KernelModule.forRoot({ kinds, store, pipeline, readiness, metrics, logger }, options.modules),
+    adapter,
+    { bodyParser: false, logger: new NestLogger(logger), abortOnError: false },
+  );
+  nest.useGlobalFilters(new StatusExceptionFilter());
+  await nest.init();
+  if (!pipeline.isAuthorized) {
+    logger.warn(
+      'NO AUTHORIZER IS CONFIGURED: every request that passes authentication is allowed. The API is not authorized; do not expose this kernel.',
+    );
+  }
+  await nest.listen(config.port, config.host);
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  readiness.markStarted();
+  logger.info({ port, host: config.host, store: config.store }, 'mortise kernel listening');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      readiness.markStopping();
+      watches.closeAll();
+      const force = setTimeout(() => {
+        logger.warn({ timeoutSeconds: config.shutdownTimeoutSeconds }, 'shutdown timeout: closing open connections');
+        watches.closeAll();
+        app.server.closeAllConnections();
+      }, config.shutdownTimeoutSeconds * 1000);
+      try {
+        await nest.close();
+      } finally {
+        clearTimeout(force);
+        if (ownsStore) await store.close();
+      }
+      logger.info('mortise kernel stopped');
+    })();
+    return closing;
+  };
+
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    config,
+    app,
+    nest,
+    watches,
+    kinds,
+    store,
+    pipeline,
+    readiness,
+    metrics,
+    logger,
+    routes: () => [...routes],
+    close,
+  };
+}

@@ -1,0 +1,102 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { openWatch } from '../testing/kernel-fixture.js';
+
+const MAIN = new URL('../main.js', import.meta.url).pathname;
+/** The single-file bundle `npm start` runs (built by scripts/bundle-kernel.mjs). */
+const BUNDLE = new URL('../mortise.mjs', import.meta.url).pathname;
+
+/** Starts the kernel process and waits for the listening line; the port comes from the log. */
+async function startProcess(
+  entry: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, [entry], {
+    env: { ...process.env, MORTISE_LOG_LEVEL: 'info', MORTISE_HOST: '127.0.0.1', MORTISE_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`kernel did not start: ${out}`)), 15_000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = /"port":(\d+).*"msg":"mortise kernel listening"/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(`http://127.0.0.1:${match[1]}`);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`kernel exited with ${code}: ${out}`)));
+  });
+  return { child, url, output: () => out };
+}
+
+describe('kernel process', () => {
+  let dataDir: string;
+  before(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'mortise-process-'));
+  });
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  for (const entry of [MAIN, BUNDLE]) {
+    it(`refuses a bad setting with one line naming it and exit code 2 (${entry.split('/').pop()})`, () => {
+      const result = spawnSync(process.execPath, [entry], {
+        env: { ...process.env, MORTISE_PORT: 'abc' },
+        encoding: 'utf8',
+      });
+      assert.equal(result.status, 2);
+      assert.equal(result.stderr, 'invalid configuration: MORTISE_PORT must be an integer 0-65535, got "abc"\n');
+      assert.equal(result.stdout, '');
+    });
+  }
+
+  it('on SIGTERM (bundled entry) finishes the in-flight request, ends open watches and exits 0', async () => {
+    const { child, url, output } = await startProcess(BUNDLE, { MORTISE_STORE: 'sqlite', MORTISE_DATA_DIR: dataDir });
+    const exited = once(child, 'exit');
+    const watch = await openWatch(`${url}/kapis/tenant.mortise.io/v1/workspaces?watch=true`);
+    assert.equal(watch.status, 200);
+
+    // A request whose body is still arriving when the signal comes.
+    const body = JSON.stringify({ metadata: { name: 'late' }, spec: {} });
+    const slow = request(`${url}/kapis/tenant.mortise.io/v1/workspaces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    });
+    const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      slow.on('response', (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      slow.on('error', reject);
+    });
+    slow.write(body.slice(0, 10));
+    await new Promise((r) => setTimeout(r, 200));
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    slow.end(body.slice(10));
+
+    const done = await response;
+    assert.equal(done.status, 201, done.text);
+    let event = await watch.next(5000);
+    while (event) event = await watch.next(5000);
+    const [code] = await exited;
+    assert.equal(code, 0, output());
+    assert.match(output(), /mortise kernel stopped/);
+
+    // The object written during shutdown survived in the sqlite store.
+    const again = await startProcess(MAIN, { MORTISE_STORE: 'sqlite', MORTISE_DATA_DIR: dataDir });
+    const got = await fetch(`${again.url}/kapis/tenant.mortise.io/v1/workspaces/late`);
+    assert.equal(got.status, 200);
+    const againExited = once(again.child, 'exit');
+    again.child.kill('SIGINT');
+    assert.equal((await againExited)[0], 0);
+  });
+});

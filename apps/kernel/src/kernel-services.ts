@@ -1,0 +1,14 @@
+import type { KindRegistry } from '@mortise/api';
+import type { RequestPipeline } from '@mortise/apiserver';
+import type { KernelMetrics, Logger, ReadinessRegistry } from '@mortise/observability';
+import type { ResourceStore } from '@mortise/store';
+
+/** What the kernel builds once and shares with its routes and feature modules. */
+export interface KernelServices {
+  kinds: KindRegistry;
+  store: ResourceStore;
+  pipeline: RequestPipeline;
+  readiness: ReadinessRegistry;
+  metrics: KernelMetrics;
+  logger: Logger;
+}

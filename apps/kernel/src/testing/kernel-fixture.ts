@@ -1,0 +1,121 @@
+import { createKernel, type Kernel, type KernelOptions, type RouteEntry } from '../create-kernel.js';
+
+export interface CallOptions {
+  /** Sent as JSON unless `raw` is given. */
+  body?: unknown;
+  /** Sent as is (malformed JSON, oversize bodies). */
+  raw?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The parsed JSON body; undefined when the body is not JSON. Tests read it field by field. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+/** A real kernel on a random loopback port, spoken to over HTTP. */
+export interface TestKernel {
+  kernel: Kernel;
+  url: string;
+  call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
+  /** Opens `?watch=true` on a collection path; read events with `next()`, end with `close()`. */
+  watch(path: string): Promise<WatchReader>;
+  /** Every registered route, for route-wide security tests. */
+  routes(): RouteEntry[];
+  close(): Promise<void>;
+}
+
+export interface WatchEventLine {
+  type: string;
+  object: {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; resourceVersion: string; [k: string]: unknown };
+  };
+}
+
+interface Named {
+  metadata: { name: string };
+}
+
+/** `metadata.name` of every item of a List body, in order. */
+export function itemNames(list: { items: Named[] }): string[] {
+  return list.items.map((item) => item.metadata.name);
+}
+
+export interface WatchReader {
+  status: number;
+  /** The next event, or undefined when the stream ended. Rejects after `timeoutMs`. */
+  next(timeoutMs?: number): Promise<WatchEventLine | undefined>;
+  close(): void;
+}
+
+/** Boots a kernel for one test file; defaults: memory store, port 0, silent logs. */
+export async function startTestKernel(options: KernelOptions = {}): Promise<TestKernel> {
+  const kernel = await createKernel(options);
+  const url = kernel.url;
+  const call = async (method: string, path: string, opts: CallOptions = {}): Promise<CallResult> => {
+    const headers: Record<string, string> = { ...opts.headers };
+    let payload: string | undefined;
+    if (opts.raw !== undefined) payload = opts.raw;
+    else if (opts.body !== undefined) payload = JSON.stringify(opts.body);
+    if (payload !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
+    const response = await fetch(url + path, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    return { status: response.status, headers: response.headers, text, body };
+  };
+  const watch = async (path: string): Promise<WatchReader> => openWatch(url + path);
+  return { kernel, url, call, watch, routes: () => kernel.routes(), close: () => kernel.close() };
+}
+
+/** Reads a newline-delimited JSON watch stream event by event. */
+export async function openWatch(fullUrl: string): Promise<WatchReader> {
+  const controller = new AbortController();
+  const response = await fetch(fullUrl, { signal: controller.signal });
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffered = '';
+  let ended = false;
+  const next = async (timeoutMs = 5000): Promise<WatchEventLine | undefined> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const newline = buffered.indexOf('\n');
+      if (newline >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        if (line.trim() !== '') return JSON.parse(line) as WatchEventLine;
+        continue;
+      }
+      if (ended) return undefined;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`no watch event within ${timeoutMs} ms`);
+      let timer: NodeJS.Timeout | undefined;
+      const chunk = await Promise.race([
+        reader.read(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no watch event within ${timeoutMs} ms`)), remaining);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      if (chunk.done) ended = true;
+      else buffered += decoder.decode(chunk.value, { stream: true });
+    }
+  };
+  return {
+    status: response.status,
+    next,
+    close: () => {
+      controller.abort();
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import type { Caller, RequestInfo } from '@mortise/api';
+
+/** What the pipeline stages attach to every request, for later stages and handlers. */
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the authentication stage; anonymous when no credential matched. */
+    caller: Caller;
+    /** Set by the RequestInfo stage. */
+    requestInfo: RequestInfo;
+    /** `process.hrtime.bigint()` when the request arrived. */
+    receivedAt: bigint;
+  }
+}
+
+export {};

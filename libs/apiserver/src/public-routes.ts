@@ -1,0 +1,34 @@
+/**
+ * The one list of paths that need no login. Authorization is skipped for
+ * them and a bad credential on them does not fail the request. Features
+ * add their own (identity adds `/oauth/token`, the gateway `/dist/`).
+ */
+export class PublicRouteRegistry {
+  private readonly exact = new Set<string>();
+  private readonly prefixes = new Set<string>();
+
+  /** `/healthz` matches only `/healthz`. */
+  addExact(...paths: string[]): this {
+    for (const path of paths) this.exact.add(path);
+    return this;
+  }
+
+  /** `/dist/` matches everything under it; give the trailing slash to avoid matching `/distant`. */
+  addPrefix(...prefixes: string[]): this {
+    for (const prefix of prefixes) this.prefixes.add(prefix);
+    return this;
+  }
+
+  isPublic(path: string): boolean {
+    if (this.exact.has(path)) return true;
+    for (const prefix of this.prefixes) if (path.startsWith(prefix)) return true;
+    return false;
+  }
+
+  list(): { exact: string[]; prefixes: string[] } {
+    return { exact: [...this.exact].sort(), prefixes: [...this.prefixes].sort() };
+  }
+}
+
+/** The kernel's own operational endpoints. */
+export const KERNEL_PUBLIC_PATHS = ['/healthz', '/readyz', '/metrics', '/openapi.json'] as const;

@@ -1,0 +1,157 @@
+import {
+  NotFoundError,
+  UnauthorizedError,
+  type Authenticator,
+  type Authorizer,
+  type Caller,
+  type RequestInfo,
+} from '@mortise/api';
+import { resolveRequestInfo } from '@mortise/authz';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authenticate } from './authenticate.js';
+import { authorize } from './authorize.js';
+import { sendErrorStatus } from './error-status.js';
+import { PublicRouteRegistry } from './public-routes.js';
+import { REQUEST_ID_HEADER } from './request-id.js';
+import './fastify-request.js';
+
+/** What the pipeline knows about a finished request; observers record metrics and audit. */
+export interface CompletedRequest {
+  requestId: string;
+  method: string;
+  /** Route template (`/kapis/:group/:version/*`), or `unmatched`; never the raw path. */
+  route: string;
+  statusCode: number;
+  seconds: number;
+  caller: Caller | undefined;
+  info: RequestInfo | undefined;
+}
+
+export type CompletedRequestObserver = (completed: CompletedRequest, request: FastifyRequest) => void;
+
+export interface RequestPipelineOptions {
+  /** Credential strategies, asked in order (identity plugs in here). */
+  authenticators?: readonly Authenticator[];
+  /** Decides every non-public request; absent means the API is not authorized (the kernel warns loudly). */
+  authorizer?: Authorizer;
+  publicRoutes?: PublicRouteRegistry;
+  observers?: readonly CompletedRequestObserver[];
+}
+
+/**
+ * The stages every request passes, as hooks on the root Fastify instance
+ * around plain functions, so Nest routes, the generic resource REST, the
+ * reverse proxy and in-process extension dispatch share them:
+ * request id and timing → authentication → RequestInfo → authorization →
+ * (dispatch) → observers (metrics, audit) on response.
+ */
+export class RequestPipeline {
+  readonly publicRoutes: PublicRouteRegistry;
+  private readonly authenticators: Authenticator[];
+  private authorizer: Authorizer | undefined;
+  private readonly observers: CompletedRequestObserver[];
+
+  constructor(options: RequestPipelineOptions = {}) {
+    this.authenticators = [...(options.authenticators ?? [])];
+    this.authorizer = options.authorizer;
+    this.publicRoutes = options.publicRoutes ?? new PublicRouteRegistry();
+    this.observers = [...(options.observers ?? [])];
+  }
+
+  /** Adds a credential strategy after those given at construction. */
+  useAuthenticator(authenticator: Authenticator): this {
+    this.authenticators.push(authenticator);
+    return this;
+  }
+
+  /** Sets the authorizer; there is exactly one. */
+  useAuthorizer(authorizer: Authorizer): this {
+    this.authorizer = authorizer;
+    return this;
+  }
+
+  observe(observer: CompletedRequestObserver): this {
+    this.observers.push(observer);
+    return this;
+  }
+
+  get isAuthorized(): boolean {
+    return this.authorizer !== undefined;
+  }
+
+  /**
+   * Installs the stages on the root instance, before any route. Error and
+   * not-found responses are `installStatusHandlers` (bare Fastify) or the
+   * framework's equivalent (the kernel's Nest exception filter).
+   */
+  install(app: FastifyInstance): void {
+    app.decorateRequest('caller', null as unknown as Caller);
+    app.decorateRequest('requestInfo', null as unknown as RequestInfo);
+    app.decorateRequest('receivedAt', 0n);
+
+    app.addHook('onRequest', async (request, reply) => {
+      request.receivedAt = process.hrtime.bigint();
+      void reply.header(REQUEST_ID_HEADER, request.id);
+    });
+    app.addHook('onRequest', async (request) => {
+      request.requestInfo = resolveRequestInfo(request.method, request.url);
+      const isPublic = this.publicRoutes.isPublic(request.requestInfo.path);
+      try {
+        request.caller = await authenticate(this.authenticators, {
+          method: request.method,
+          url: request.url,
+          headers: request.headers,
+          ip: request.ip,
+        });
+      } catch (err) {
+        // A stale credential must not break the public endpoints (health probes, token refresh).
+        if (!(isPublic && err instanceof UnauthorizedError)) throw err;
+        request.caller = await authenticate([], request);
+      }
+      if (!isPublic && this.authorizer) {
+        try {
+          await authorize(this.authorizer, request.caller, request.requestInfo);
+        } catch (err) {
+          request.log.warn(
+            { user: request.caller.user.username, verb: request.requestInfo.verb, path: request.requestInfo.path },
+            'request denied',
+          );
+          throw err;
+        }
+      }
+    });
+    app.addHook('onResponse', async (request, reply) => this.complete(request, reply));
+  }
+
+  /** Error and not-found handlers answering with a Status, for a root instance not managed by Nest. */
+  static installStatusHandlers(app: FastifyInstance): void {
+    app.setErrorHandler((err, request, reply) => sendErrorStatus(request, reply, err));
+    app.setNotFoundHandler((request, reply) => sendErrorStatus(request, reply, notFoundRoute(request)));
+  }
+
+  private complete(request: FastifyRequest, reply: FastifyReply): void {
+    if (this.observers.length === 0) return;
+    const started = request.receivedAt || process.hrtime.bigint();
+    const completed: CompletedRequest = {
+      requestId: request.id,
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      statusCode: reply.statusCode,
+      seconds: Number(process.hrtime.bigint() - started) / 1e9,
+      caller: request.caller ?? undefined,
+      info: request.requestInfo ?? undefined,
+    };
+    for (const observer of this.observers) {
+      try {
+        observer(completed, request);
+      } catch (err) {
+        request.log.error({ err }, 'request observer failed');
+      }
+    }
+  }
+}
+
+export function notFoundRoute(request: FastifyRequest): NotFoundError {
+  const path = request.url.split('?')[0] ?? request.url;
+  return new NotFoundError(`the server could not find the requested resource (${request.method} ${path})`);
+}

@@ -1,0 +1,60 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Called by the store after each operation; kept as a plain callback so the store does not depend on prom-client. */
+export type StoreObserver = (op: string, kind: string, seconds: number) => void;
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * The kernel's Prometheus registry. HTTP metrics are labelled by route
+ * template (`/kapis/:group/:version/*`), never the raw path, so a client
+ * cannot grow the series count by inventing URLs.
+ */
+export class KernelMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'route' | 'method' | 'code'>;
+  private readonly requestDuration: Histogram<'route' | 'method' | 'code'>;
+  private readonly storeDuration: Histogram<'op' | 'kind'>;
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    this.requests = new Counter({
+      name: 'mortise_http_requests_total',
+      help: 'HTTP requests served, by route template, method and status code.',
+      labelNames: ['route', 'method', 'code'],
+      registers: [this.registry],
+    });
+    this.requestDuration = new Histogram({
+      name: 'mortise_http_request_duration_seconds',
+      help: 'Time from request received to response sent, by route template, method and status code.',
+      labelNames: ['route', 'method', 'code'],
+      buckets: LATENCY_BUCKETS,
+      registers: [this.registry],
+    });
+    this.storeDuration = new Histogram({
+      name: 'mortise_store_operation_duration_seconds',
+      help: 'Store operation latency, by operation and kind.',
+      labelNames: ['op', 'kind'],
+      buckets: LATENCY_BUCKETS,
+      registers: [this.registry],
+    });
+  }
+
+  observeRequest(route: string, method: string, code: number, seconds: number): void {
+    const labels = { route, method, code: String(code) };
+    this.requests.inc(labels);
+    this.requestDuration.observe(labels, seconds);
+  }
+
+  readonly observeStore: StoreObserver = (op, kind, seconds) => {
+    this.storeDuration.observe({ op, kind }, seconds);
+  };
+
+  contentType(): string {
+    return this.registry.contentType;
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
