@@ -23,6 +23,7 @@ import type { KernelServices } from './kernel-services.js';
 import { NestLogger } from './nest-logger.js';
 import { openStore } from './open-store.js';
 import { StatusExceptionFilter } from './http/status-exception.filter.js';
+import { GatewayModule } from './gateway/gateway.module.js';
 import { registerKernelKinds, compileResourceValidator } from '@mortise/api';
 
 export interface KernelOptions {
@@ -114,7 +115,10 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   });
 
   const nest = await NestFactory.create<NestFastifyApplication>(
-    KernelModule.forRoot({ kinds, store, pipeline, readiness, metrics, logger }, options.modules),
+    KernelModule.forRoot({ kinds, store, pipeline, readiness, metrics, logger }, [
+      GatewayModule,
+      ...(options.modules ?? []),
+    ]),
     adapter,
     { bodyParser: false, logger: new NestLogger(logger), abortOnError: false },
   );

@@ -79,6 +79,11 @@ export class RequestPipeline {
     return this.authorizer !== undefined;
   }
 
+  /** The authorizer requests pass, for features that judge access reviews the same way (menus). */
+  currentAuthorizer(): Authorizer | undefined {
+    return this.authorizer;
+  }
+
   /**
    * Installs the stages on the root instance, before any route. Error and
    * not-found responses are `installStatusHandlers` (bare Fastify) or the

@@ -1,0 +1,82 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { Inject, Module, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { ApiGroupRegistry, type Authorizer, type KindRegistry } from '@mortise/api';
+import { KIND_REGISTRY, LOGGER, REQUEST_PIPELINE, RESOURCE_STORE, type RequestPipeline } from '@mortise/apiserver';
+import {
+  EXTENSION_FILES,
+  Gateway,
+  GatewayCatalog,
+  IDENTITY_TOKEN_SIGNER,
+  IdentityTokenIssuer,
+  JwtIdentityTokenSigner,
+  registerGatewayRoutes,
+  type ExtensionFiles,
+  type IdentityTokenSigner,
+} from '@mortise/gateway';
+import type { Logger } from '@mortise/observability';
+import type { ResourceStore } from '@mortise/store';
+
+/** The issuer identity tokens name until identity configures the kernel's own. */
+export const DEFAULT_IDENTITY_ISSUER = 'mortise';
+
+/**
+ * Wires the gateway into the kernel: its routes on the root Fastify
+ * instance after the pipeline, APIService groups claimed in the kernel's
+ * group registry, menus judged by the pipeline's authorizer, and the catalog
+ * following the store. Identity tokens are signed by the `IDENTITY_TOKEN_SIGNER`
+ * identity provides; without one, by a key that lives as long as the process
+ * (upstreams cannot verify those against `/oauth/keys`, and the kernel says so).
+ */
+@Module({})
+export class GatewayModule implements OnModuleInit, OnApplicationShutdown {
+  private gateway: Gateway | undefined;
+  private catalog: GatewayCatalog | undefined;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(RESOURCE_STORE) private readonly store: ResourceStore,
+    @Inject(KIND_REGISTRY) private readonly kinds: KindRegistry,
+    @Inject(REQUEST_PIPELINE) private readonly pipeline: RequestPipeline,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(IDENTITY_TOKEN_SIGNER) private readonly signer?: IdentityTokenSigner & { issuer?: string },
+    @Optional() @Inject(EXTENSION_FILES) private readonly files?: ExtensionFiles,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const app = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const pipeline = this.pipeline;
+    // Menus ask whatever authorizer the pipeline has when they are asked, like requests do.
+    const authorizer: Authorizer = {
+      authorize: (caller, info) =>
+        pipeline.currentAuthorizer()?.authorize(caller, info) ?? { allowed: true, reason: 'no authorizer configured' },
+    };
+    this.gateway = new Gateway({
+      groups: this.kinds.groups ?? new ApiGroupRegistry(),
+      authorizer,
+      identity: new IdentityTokenIssuer(this.signer ?? this.ephemeralSigner(), {
+        issuer: this.signer?.issuer ?? DEFAULT_IDENTITY_ISSUER,
+      }),
+      ...(this.files ? { extensionFiles: this.files } : {}),
+    });
+    registerGatewayRoutes(app, this.gateway, { publicRoutes: pipeline.publicRoutes });
+    this.catalog = new GatewayCatalog(this.store, this.gateway, {
+      onError: (err, context) => this.logger.warn({ err }, `gateway: ${context}`),
+    });
+    await this.catalog.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.catalog?.stop();
+    await this.gateway?.close();
+  }
+
+  private ephemeralSigner(): IdentityTokenSigner {
+    this.logger.warn(
+      'gateway: no identity token signer is configured; identity tokens are signed with a per-process key that upstreams cannot verify',
+    );
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    return new JwtIdentityTokenSigner(() => ({ kid: 'ephemeral', algorithm: 'ES256', privateKey }));
+  }
+}
