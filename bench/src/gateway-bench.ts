@@ -50,7 +50,8 @@ const CASES: Case[] = [
   { name: 'direct to upstream', kind: 'direct', path: '/things/one' },
   { name: 'bare http-proxy', kind: 'http-proxy', path: '/things/one' },
   { name: 'bare @fastify/reply-from', kind: 'reply-from', path: '/things/one' },
-  { name: 'gateway, full path', kind: 'gateway', path: '/proxy/bench/things/one' },
+  { name: 'gateway core, bare', kind: 'gateway-bare', path: '/proxy/bench/things/one' },
+  { name: 'kernel, full path', kind: 'gateway', path: '/proxy/bench/things/one' },
 ];
 
 async function measure(options: LoadOptions & { overallRate?: number }): Promise<LoadResult> {
@@ -123,11 +124,11 @@ async function main(): Promise<void> {
   }
   const best = (values: number[] | undefined): number => Math.max(...(values ?? [0]));
   const low = (values: number[] | undefined): number => Math.min(...(values ?? [0]));
-  const kernel = best(throughput.get('gateway, full path'));
+  const kernel = best(throughput.get('kernel, full path'));
   const direct = low(p99.get('direct to upstream'));
   console.log(`\n${CONNECTIONS} connections, ${DURATION_S}s per case, best of ${ROUNDS}; p99 at ${RATE} req/s`);
-  const kernelCpu = low(cpu.get('gateway, full path'));
-  console.log('case                        req/s  gateway ×  µs CPU/req  gateway × (CPU)  p99 ms  added p99 ms');
+  const kernelCpu = low(cpu.get('kernel, full path'));
+  console.log('case                        req/s   kernel ×  µs CPU/req   kernel × (CPU)  p99 ms  added p99 ms');
   for (const c of CASES) {
     const rps = best(throughput.get(c.name));
     const latency = low(p99.get(c.name));

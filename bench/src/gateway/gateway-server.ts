@@ -1,35 +1,23 @@
 import { generateKeyPairSync } from 'node:crypto';
-import Fastify from 'fastify';
+import { Global, Module } from '@nestjs/common';
 import { SignJWT, jwtVerify, createLocalJWKSet, type JWK } from 'jose';
-import { Histogram, Registry } from 'prom-client';
-import {
-  ApiGroupRegistry,
-  ForbiddenError,
-  UnauthorizedError,
-  type Caller,
-  type RequestInfo,
-  type ReverseProxy,
-} from '@mortise/api';
-import {
-  Gateway,
-  IdentityTokenIssuer,
-  JwtIdentityTokenSigner,
-  nonResourceInfo,
-  registerGatewayRoutes,
-} from '@mortise/gateway';
+import { UnauthorizedError, type Authenticator, type Authorizer, type Caller, type ReverseProxy } from '@mortise/api';
+import { IDENTITY_TOKEN_SIGNER, JwtIdentityTokenSigner } from '@mortise/gateway';
+import { createKernel } from '@mortise/kernel';
 
 export interface StartedGateway {
   url: string;
-  /** A bearer token the gateway accepts. */
+  /** A bearer token the kernel accepts. */
   token: string;
 }
 
 /**
- * The gateway behind the same stages as the kernel's pipeline: bearer JWT
- * verification (ES256, cached per token until it expires, as identity
- * does), RequestInfo, an authorization decision (cached per user and path,
- * as authorization does), the identity token, and a Prometheus histogram
- * observed per request.
+ * A real kernel (memory store, silent logs) with a ReverseProxy to the
+ * upstream. Its pipeline runs what production runs: request id, bearer JWT
+ * verification (ES256; verified tokens cached until they expire, as
+ * identity does), RequestInfo, an authorization decision cached per user
+ * and request (as authorization does), the identity token, metrics and the
+ * access log observer.
  */
 export async function startGateway(upstream: string): Promise<StartedGateway> {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -44,25 +32,57 @@ export async function startGateway(upstream: string): Promise<StartedGateway> {
     .setExpirationTime('1h')
     .sign(privateKey);
 
-  const verified = new Map<string, { caller: Caller; exp: number }>();
+  const verified = new Map<string, { caller: Caller; expiresAt: number }>();
+  const bearer: Authenticator = {
+    async authenticate(request) {
+      const header = request.headers.authorization;
+      if (typeof header !== 'string' || !header.startsWith('Bearer ')) return undefined;
+      const presented = header.slice(7);
+      const hit = verified.get(presented);
+      if (hit && hit.expiresAt > Date.now()) return hit.caller;
+      try {
+        const { payload } = await jwtVerify(presented, jwks, { audience: 'mortise', algorithms: ['ES256'] });
+        const caller: Caller = {
+          user: { username: payload.sub!, uid: payload.sub!, groups: payload.groups as string[] },
+          credential: 'token',
+        };
+        verified.set(presented, { caller, expiresAt: payload.exp! * 1000 });
+        return caller;
+      } catch {
+        throw new UnauthorizedError('invalid token');
+      }
+    },
+  };
   const decisions = new Map<string, boolean>();
-  const registry = new Registry();
-  const latency = new Histogram({
-    name: 'mortise_http_request_duration_seconds',
-    help: 'request latency',
-    labelNames: ['route', 'method', 'code'],
-    registers: [registry],
-  });
+  const authorizer: Authorizer = {
+    authorize: (caller, info) => {
+      const key = `${caller.user.username}\n${info.verb}\n${info.path}`;
+      let allowed = decisions.get(key);
+      if (allowed === undefined) {
+        allowed = caller.user.username === 'bench-user';
+        decisions.set(key, allowed);
+      }
+      return { allowed, reason: 'bench' };
+    },
+  };
 
-  const gateway = new Gateway({
-    groups: new ApiGroupRegistry(),
-    identity: new IdentityTokenIssuer(
-      new JwtIdentityTokenSigner(() => ({ kid: 'k1', algorithm: 'ES256', privateKey })),
+  @Global()
+  @Module({
+    providers: [
       {
-        issuer: 'http://bench',
+        provide: IDENTITY_TOKEN_SIGNER,
+        useValue: new JwtIdentityTokenSigner(() => ({ kid: 'k1', algorithm: 'ES256', privateKey })),
       },
-    ),
-    authorizer: { authorize: () => ({ allowed: true, reason: 'bench' }) },
+    ],
+    exports: [IDENTITY_TOKEN_SIGNER],
+  })
+  class BenchIdentityModule {}
+
+  const kernel = await createKernel({
+    config: { logLevel: 'silent' },
+    authenticators: [bearer],
+    authorizer,
+    modules: [BenchIdentityModule],
   });
   const route: ReverseProxy = {
     apiVersion: 'extensions.mortise.io/v1',
@@ -70,50 +90,13 @@ export async function startGateway(upstream: string): Promise<StartedGateway> {
     metadata: { name: 'bench', labels: { 'extensions.mortise.io/extension': 'bench' } },
     spec: { matcher: { path: '/proxy/bench/*' }, url: upstream, directives: { stripPathPrefix: '/proxy/bench' } },
   };
-  gateway.applyReverseProxy(route);
-
-  const app = Fastify();
-  app.decorateRequest('caller', null as unknown as Caller);
-  app.decorateRequest('requestInfo', null as unknown as RequestInfo);
-  app.decorateRequest('receivedAt', 0n);
-  app.addHook('onRequest', async (request) => {
-    const r = request as unknown as { caller: Caller; requestInfo: RequestInfo; receivedAt: bigint };
-    r.receivedAt = process.hrtime.bigint();
-    const q = request.url.indexOf('?');
-    const path = q < 0 ? request.url : request.url.slice(0, q);
-    r.requestInfo = nonResourceInfo(path, request.method);
-    const header = request.headers.authorization;
-    if (!header?.startsWith('Bearer ')) throw new UnauthorizedError('log in');
-    const presented = header.slice(7);
-    let entry = verified.get(presented);
-    if (!entry || entry.exp * 1000 < Date.now()) {
-      const { payload } = await jwtVerify(presented, jwks, { audience: 'mortise', algorithms: ['ES256'] });
-      entry = {
-        caller: {
-          user: { username: payload.sub!, uid: payload.sub!, groups: payload.groups as string[] },
-          credential: 'token',
-        },
-        exp: payload.exp!,
-      };
-      verified.set(presented, entry);
-    }
-    r.caller = entry.caller;
-    const key = `${entry.caller.user.username}\n${request.method}\n${path}`;
-    let allowed = decisions.get(key);
-    if (allowed === undefined) {
-      allowed = true;
-      decisions.set(key, allowed);
-    }
-    if (!allowed) throw new ForbiddenError('no');
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    const started = (request as unknown as { receivedAt: bigint }).receivedAt;
-    latency.observe(
-      { route: request.routeOptions.url ?? 'unmatched', method: request.method, code: reply.statusCode },
-      Number(process.hrtime.bigint() - started) / 1e9,
-    );
-  });
-  registerGatewayRoutes(app, gateway);
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { url, token };
+  await kernel.store.create(route);
+  // The catalog follows the store; wait for the route to serve.
+  for (let i = 0; i < 200; i++) {
+    const res = await fetch(`${kernel.url}/proxy/bench/ready`, { headers: { authorization: `Bearer ${token}` } });
+    await res.arrayBuffer();
+    if (res.status === 200) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return { url: kernel.url, token };
 }

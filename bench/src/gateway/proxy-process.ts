@@ -1,6 +1,6 @@
 // One server per process, so the load generator, the proxy and the upstream
 // do not share an event loop. Prints `ready <url> [token]` when listening.
-import { startHttpProxy, startReplyFrom } from './proxy-servers.js';
+import { startBareGateway, startHttpProxy, startReplyFrom } from './proxy-servers.js';
 import { startGateway } from './gateway-server.js';
 import { startUpstream } from './upstream-server.js';
 
@@ -23,6 +23,9 @@ async function main(): Promise<void> {
       return;
     case 'reply-from':
       process.stdout.write(`ready ${(await startReplyFrom(upstream)).url}\n`);
+      return;
+    case 'gateway-bare':
+      process.stdout.write(`ready ${(await startBareGateway(upstream)).url}\n`);
       return;
     case 'gateway': {
       const started = await startGateway(upstream);

@@ -65,6 +65,8 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
   ) {}
 
   statusCode = 0;
+  /** The first body chunk, held until the next event: a one-chunk body then leaves with its headers in one write. */
+  private held: Buffer | undefined;
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
@@ -91,6 +93,13 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    const held = this.held;
+    this.held = undefined;
+    if (held === undefined && !this.res.headersSent) {
+      this.held = chunk;
+      return;
+    }
+    if (held !== undefined) this.res.write(held);
     if (!this.res.write(chunk)) {
       controller.pause();
       this.res.once('drain', this.resume);
@@ -98,7 +107,10 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    this.res.end();
+    const held = this.held;
+    this.held = undefined;
+    if (held !== undefined) this.res.end(held);
+    else this.res.end();
     this.settle(undefined, this, this.statusCode);
   }
 
