@@ -107,6 +107,21 @@ describe(UpstreamProxy.name, () => {
       assert.equal(rest, 'data: two\n\n');
     });
 
+    it('delivers the first chunk of a sized body while the upstream still holds the rest', async () => {
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      backend.handler = (_req, res) => {
+        res.writeHead(200, { 'content-length': '8' });
+        res.write('1234');
+        void released.then(() => res.end('5678'));
+      };
+      const res = await fetch(`${gw.url}/sized`);
+      const reader = res.body!.getReader();
+      assert.equal(Buffer.from((await reader.read()).value!).toString(), '1234');
+      release();
+      assert.equal(Buffer.from((await reader.read()).value!).toString(), '5678');
+    });
+
     it('streams a request body to the upstream as it arrives', async () => {
       backend.readBody = false;
       let firstChunkSeen!: (chunk: string) => void;

@@ -65,8 +65,17 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
   ) {}
 
   statusCode = 0;
-  /** The first body chunk, held until the next event: a one-chunk body then leaves with its headers in one write. */
+  /**
+   * The first body chunk, held until the parser's current pass ends: a body
+   * that arrived whole leaves with its headers in one write, and a slower
+   * one is not delayed past this turn of the event loop.
+   */
   private held: Buffer | undefined;
+  private readonly flushHeld = (): void => {
+    const held = this.held;
+    this.held = undefined;
+    if (held !== undefined && !this.res.destroyed) this.res.write(held);
+  };
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
@@ -97,6 +106,7 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     this.held = undefined;
     if (held === undefined && !this.res.headersSent) {
       this.held = chunk;
+      queueMicrotask(this.flushHeld);
       return;
     }
     if (held !== undefined) this.res.write(held);
