@@ -117,9 +117,9 @@ describe(UpstreamProxy.name, () => {
       };
       const res = await fetch(`${gw.url}/sized`);
       const reader = res.body!.getReader();
-      assert.equal(Buffer.from((await reader.read()).value!).toString(), '1234');
+      assert.equal(Buffer.from((await reader.read()).value).toString(), '1234');
       release();
-      assert.equal(Buffer.from((await reader.read()).value!).toString(), '5678');
+      assert.equal(Buffer.from((await reader.read()).value).toString(), '5678');
     });
 
     it('streams a request body to the upstream as it arrives', async () => {
