@@ -2,7 +2,8 @@ import type { UserInfo } from '@mortise/api';
 import type { IdentityClaims, IdentityTokenSigner } from './identity-token-signer.js';
 
 export interface IdentityTokenIssuerOptions {
-  issuer: string;
+  /** `iss`; a function when the kernel learns its address only once it listens. */
+  issuer: string | (() => string);
   /** Token lifetime; upstreams must reject it after. */
   lifetimeSeconds?: number;
   /** A cached token is reissued once less than this much of its life is left. */
@@ -61,7 +62,7 @@ export class IdentityTokenIssuer {
   private async issue(key: string, user: UserInfo, scope: IdentityScope, now: number): Promise<string> {
     const iat = Math.floor(now / 1000);
     const claims: IdentityClaims = {
-      iss: this.options.issuer,
+      iss: typeof this.options.issuer === 'string' ? this.options.issuer : this.options.issuer(),
       aud: scope.audience,
       sub: user.username,
       uid: user.uid,
