@@ -225,6 +225,17 @@ describe(registerProxyRoutes.name, () => {
       assert.equal((await fetch(`${fixture.url}/proxy/hot/x`, { headers: bearer('alice') })).status, 404);
     });
 
+    it('answers 503 with Retry-After for a disabled route and says so in its status', async () => {
+      const disabled = reverseProxy('off', { matcher: { path: '/proxy/off/*' }, url: upstream.url });
+      disabled.metadata.annotations = { 'extensions.mortise.io/disabled': 'true' };
+      const created = await fixture.create(disabled);
+      assert.equal(created.status?.state, 'Disabled');
+      const res = await fetch(`${fixture.url}/proxy/off/x`, { headers: bearer('alice') });
+      assert.equal(res.status, 503);
+      assert.equal(res.headers.get('retry-after'), '60');
+      assert.equal(upstream.seen.filter((r) => r.url !== '/healthz').length, 0);
+    });
+
     it('refuses traversal out of a route', async () => {
       // fetch() would normalise these away; a raw request sends them as an attacker would.
       for (const path of ['/proxy/sample/../admin/x', '/proxy/sample/%2e%2e/admin/x', '/proxy/sample/..%2fadmin']) {
