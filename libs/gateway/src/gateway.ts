@@ -181,7 +181,9 @@ export class Gateway {
     return this.upstreams;
   }
 
+  /** Ends open tunnels and closes every pool (idle connections now, busy ones when their request ends). */
   async close(): Promise<void> {
+    this.dispatch.closeTunnels();
     const all = [...this.upstreams.values()];
     this.upstreams.clear();
     await Promise.all(all.map((u) => u.close()));

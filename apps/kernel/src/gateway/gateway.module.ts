@@ -1,5 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { Inject, Module, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  Optional,
+  type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { ApiGroupRegistry, type Authorizer, type KindRegistry } from '@mortise/api';
@@ -30,7 +37,7 @@ export const DEFAULT_IDENTITY_ISSUER = 'mortise';
  * (upstreams cannot verify those against `/oauth/keys`, and the kernel says so).
  */
 @Module({})
-export class GatewayModule implements OnModuleInit, OnApplicationShutdown {
+export class GatewayModule implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private gateway: Gateway | undefined;
   private catalog: GatewayCatalog | undefined;
 
@@ -67,8 +74,13 @@ export class GatewayModule implements OnModuleInit, OnApplicationShutdown {
     await this.catalog.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the server closes: stop following the store and end tunnels (the server would wait for them). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.catalog?.stop();
+    this.gateway?.dispatch.closeTunnels();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     await this.gateway?.close();
   }
 

@@ -122,6 +122,23 @@ describe(registerProxyRoutes.name, () => {
       assert.equal(echo.headers.cookie, 'lang=en');
     });
 
+    it("forwards the caller's own token only where the route opts in, a session cookie as a bearer token", async () => {
+      await fixture.create(
+        reverseProxy('passthrough', {
+          matcher: { path: '/proxy/pass/*' },
+          url: upstream.url,
+          directives: { passUserToken: true },
+        }),
+      );
+      const byHeader = (await (await fetch(`${fixture.url}/proxy/pass/x`, { headers: bearer('bob') })).json()) as Echo;
+      assert.equal(byHeader.headers.authorization, 'Bearer user:bob');
+      const byCookie = (await (
+        await fetch(`${fixture.url}/proxy/pass/x`, { headers: { cookie: 'mortise_session=bob' } })
+      ).json()) as Echo;
+      assert.equal(byCookie.headers.authorization, 'Bearer bob');
+      assert.equal(byCookie.headers.cookie, undefined);
+    });
+
     it('applies response header directives', async () => {
       upstream.handler = (_req, res) => res.writeHead(200, { 'x-powered-by': 'php' }).end('ok');
       const res = await fetch(`${fixture.url}/proxy/sample/x`, { headers: bearer('bob') });
@@ -261,6 +278,18 @@ describe(registerProxyRoutes.name, () => {
       ws.send('ping');
       assert.equal(await echoed, 'echo:ping');
       ws.close();
+    });
+
+    it('ends open tunnels on shutdown (the HTTP server no longer tracks upgraded sockets)', async () => {
+      const ws = new WebSocket(`${fixture.url.replace('http', 'ws')}/proxy/sample/socket`, {
+        headers: bearer('alice'),
+      });
+      await new Promise<void>((resolve, reject) => (ws.once('message', () => resolve()), ws.once('error', reject)));
+      assert.ok(fixture.gateway.dispatch.openTunnels >= 1);
+      const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+      fixture.gateway.dispatch.closeTunnels();
+      await closed;
+      assert.equal(fixture.gateway.dispatch.openTunnels, 0);
     });
 
     it('streams server-sent events as they are produced', async () => {

@@ -45,6 +45,9 @@ function sessionToken(cookie: string | undefined, name: string | undefined): str
  * upgrade tunnel.
  */
 export class ProxyDispatch {
+  /** Client sockets of open tunnels: the HTTP server no longer tracks them, so shutdown ends them here. */
+  private readonly tunnels = new Set<Duplex>();
+
   constructor(
     private readonly proxy: UpstreamProxy,
     private readonly identity: IdentityTokenIssuer,
@@ -88,12 +91,26 @@ export class ProxyDispatch {
     });
   }
 
+  /** Ends every open WebSocket (or other upgraded) tunnel; for shutdown, before the server closes. */
+  closeTunnels(): void {
+    for (const socket of this.tunnels) socket.destroy();
+    this.tunnels.clear();
+  }
+
+  get openTunnels(): number {
+    return this.tunnels.size;
+  }
+
   private send(route: ProxyRoute, request: DispatchRequest, headers: OutgoingHttpHeaders): Promise<void> {
     if (request.upgrade) {
-      return tunnelUpgrade(route.upstream, request.req, request.res, request.upgrade, {
-        path: request.path,
-        headers,
-      });
+      return tunnelUpgrade(
+        route.upstream,
+        request.req,
+        request.res,
+        request.upgrade,
+        { path: request.path, headers },
+        this.tunnels,
+      );
     }
     return this.proxy.forward(request.req, request.res, {
       upstream: route.upstream,

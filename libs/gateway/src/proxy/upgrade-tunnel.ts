@@ -23,6 +23,7 @@ export function tunnelUpgrade(
   res: ServerResponse,
   client: { socket: Duplex; head: Buffer },
   target: { path: string; headers: OutgoingHttpHeaders },
+  open: Set<Duplex>,
 ): Promise<void> {
   const availability = upstream.state;
   if (availability.state === 'Disabled') return done(res, gatewayErrors.disabled(upstream.owner));
@@ -54,7 +55,9 @@ export function tunnelUpgrade(
       if (upstreamHead.length > 0) client.socket.write(upstreamHead);
       if (client.head.length > 0) upstreamSocket.write(client.head);
       upstreamSocket.pipe(client.socket).pipe(upstreamSocket);
+      open.add(client.socket);
       const close = (): void => {
+        open.delete(client.socket);
         upstreamSocket.destroy();
         client.socket.destroy();
         resolve();
