@@ -68,12 +68,17 @@ export function registerProxyRoutes(app: FastifyInstance, gateway: Gateway): voi
   if (!gateway.usesGroupDispatch) installApiServiceStage(app, gateway);
 
   void app.register(async (scope) => {
-    scope.addHook('onRequest', async (request, reply) => {
+    // Callback style: the hot path takes no promise; once handed over, the lifecycle stops here.
+    scope.addHook('onRequest', (request, reply, done) => {
       const path = pathOf(request.url);
-      if (hasDotSegment(path)) throw new BadRequestError(`path "${path}" has "." or ".." segments`);
+      if (hasDotSegment(path)) return done(new BadRequestError(`path "${path}" has "." or ".." segments`));
       const hit = gateway.reverseProxies.match(request.method, path);
-      if (!hit) throw new NotFoundError(`no ReverseProxy serves ${request.method} ${path}`);
-      handOver(request, reply, gateway, hit.value, upstreamPath(hit.value, path));
+      if (!hit) return done(new NotFoundError(`no ReverseProxy serves ${request.method} ${path}`));
+      try {
+        handOver(request, reply, gateway, hit.value, upstreamPath(hit.value, path));
+      } catch (err) {
+        done(err as Error);
+      }
     });
     scope.route({
       method: PROXY_METHODS,
