@@ -5,13 +5,8 @@ import Fastify from 'fastify';
 import replyFrom from '@fastify/reply-from';
 import httpProxy from 'http-proxy';
 import { ApiGroupRegistry, type Caller, type RequestInfo } from '@mortise/api';
-import {
-  Gateway,
-  IdentityTokenIssuer,
-  JwtIdentityTokenSigner,
-  nonResourceInfo,
-  registerGatewayRoutes,
-} from '@mortise/gateway';
+import { nonResource } from '@mortise/authz';
+import { Gateway, IdentityTokenIssuer, JwtIdentityTokenSigner, registerGatewayRoutes } from '@mortise/gateway';
 
 export interface Started {
   url: string;
@@ -69,7 +64,7 @@ export async function startBareGateway(upstream: string): Promise<Started> {
   app.decorateRequest('requestInfo', null as unknown as RequestInfo);
   app.addHook('onRequest', (request, _reply, done) => {
     request.caller = caller;
-    request.requestInfo = nonResourceInfo(request.url, request.method);
+    request.requestInfo = nonResource(request.url, request.method);
     done();
   });
   registerGatewayRoutes(app, gateway);

@@ -10,7 +10,6 @@ export * from './proxy/proxy-dispatch.js';
 export * from './identity/identity-token-signer.js';
 export * from './identity/identity-token-issuer.js';
 export * from './routing/route-matcher.js';
-export * from './routing/non-resource-info.js';
 export * from './routing/reverse-proxy-router.js';
 export * from './routing/api-service-table.js';
 export * from './routing/api-service-dispatcher.js';

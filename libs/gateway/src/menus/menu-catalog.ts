@@ -7,7 +7,7 @@ import type {
   RequestInfo,
   RequestVerb,
 } from '@mortise/api';
-import { nonResourceInfo } from '../routing/non-resource-info.js';
+import { nonResource } from '@mortise/authz';
 import { extensionOf } from '../routing/proxy-route.js';
 
 export interface MenuItem {
@@ -37,7 +37,7 @@ export function permissionRequest(permission: EntryPermission, query: MenuQuery)
   const scope = permission.scope ?? 'global';
   if (scope === 'workspace' && !query.workspace) return undefined;
   if (scope === 'namespace' && !query.project) return undefined;
-  if (permission.nonResourceURL !== undefined) return nonResourceInfo(permission.nonResourceURL, permission.verb);
+  if (permission.nonResourceURL !== undefined) return nonResource(permission.nonResourceURL, permission.verb);
   return {
     path: '',
     verb: permission.verb as RequestVerb,

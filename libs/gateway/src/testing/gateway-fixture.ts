@@ -20,7 +20,7 @@ import { Gateway } from '../gateway.js';
 import { registerGatewayRoutes } from '../http/gateway-routes.js';
 import { IdentityTokenIssuer } from '../identity/identity-token-issuer.js';
 import { JwtIdentityTokenSigner } from '../identity/identity-token-signer.js';
-import { nonResourceInfo } from '../routing/non-resource-info.js';
+import { resolveRequestInfo } from '@mortise/authz';
 import type { ApiServiceDispatcher } from '../routing/api-service-dispatcher.js';
 
 export const TEST_ISSUER = 'https://mortise.test';
@@ -30,33 +30,6 @@ export type TestRules = Record<string, (info: RequestInfo) => boolean>;
 
 function callerFor(username: string, credential: Caller['credential']): Caller {
   return { user: { username, uid: `uid-${username}`, groups: [AUTHENTICATED_GROUP, `${username}-team`] }, credential };
-}
-
-/** Kubernetes-style RequestInfo for the paths the tests use; the kernel's resolver does the real job. */
-function requestInfo(method: string, url: string): RequestInfo {
-  const path = url.split('?')[0];
-  const parts = path.split('/').filter(Boolean);
-  const info = nonResourceInfo(path, method);
-  if (parts[0] !== 'kapis' || parts.length < 4) return info;
-  let rest = parts.slice(3);
-  if (rest[0] === 'workspaces' && rest.length > 2) {
-    info.scope = 'workspace';
-    info.workspace = rest[1]!;
-    rest = rest.slice(2);
-  } else if (rest[0] === 'namespaces' && rest.length > 2) {
-    info.scope = 'namespace';
-    info.project = rest[1]!;
-    rest = rest.slice(2);
-  }
-  return {
-    ...info,
-    isResourceRequest: true,
-    verb: method === 'GET' ? (rest.length > 1 ? 'get' : 'list') : method === 'POST' ? 'create' : 'update',
-    apiGroup: parts[1],
-    apiVersion: parts[2],
-    resource: rest[0] ?? '',
-    name: rest[1] ?? '',
-  };
 }
 
 /**
@@ -118,7 +91,7 @@ export class GatewayFixture {
     app.decorateRequest('requestInfo', null);
     app.addHook('onRequest', async (request) => {
       const r = request as unknown as { caller: Caller; requestInfo: RequestInfo };
-      r.requestInfo = requestInfo(request.method, request.url);
+      r.requestInfo = resolveRequestInfo(request.method, request.url);
       const auth = request.headers.authorization;
       const session = /mortise_session=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
       if (auth?.startsWith('Bearer user:')) r.caller = callerFor(auth.slice(12), 'token');
