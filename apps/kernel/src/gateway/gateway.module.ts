@@ -57,7 +57,7 @@ export class GatewayModule implements OnModuleInit, BeforeApplicationShutdown, O
     // Menus ask whatever authorizer the pipeline has when they are asked, like requests do.
     const authorizer: Authorizer = {
       authorize: (caller, info) =>
-        pipeline.currentAuthorizer()?.authorize(caller, info) ?? { allowed: true, reason: 'no authorizer configured' },
+        pipeline.currentAuthorizer?.authorize(caller, info) ?? { allowed: true, reason: 'no authorizer configured' },
     };
     this.gateway = new Gateway({
       groups: this.kinds.groups ?? new ApiGroupRegistry(),
