@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { IamSettingsSchema } from '@mortise/iam';
 
 /** How each setting is described in the one-line error when it is wrong. */
 export const MUST_BE = 'x-must-be';
@@ -28,6 +29,12 @@ export const KernelConfigSchema = Type.Object({
     Type.Integer({ minimum: 1024, maximum: 1024 * 1024 * 1024 }),
     'an integer number of bytes 1024-1073741824',
   ),
+  /** The external base URL: the token issuer and discovery base. Empty: the address the kernel listens on. */
+  publicUrl: described(Type.String({ pattern: '^(https?://[^\\s]+)?$' }), 'an http(s) URL, or empty'),
+  /** `false` moves `/metrics` behind authentication (and, once roles exist, a role). */
+  metricsPublic: described(Type.Boolean(), 'true or false'),
+  /** Token lifetimes, lockout, rate limits, OAuth clients, key encryption (see libs/iam). */
+  identity: described(IamSettingsSchema, 'a mapping of identity settings (see libs/iam/README.md)'),
   shutdownTimeoutSeconds: described(
     Type.Number({ exclusiveMinimum: 0, maximum: 3600 }),
     'a number of seconds above 0, at most 3600',
@@ -44,6 +51,9 @@ export const DEFAULT_CONFIG: KernelConfig = {
   storeNamespace: '',
   logLevel: 'info',
   bodyLimit: 1024 * 1024,
+  publicUrl: '',
+  metricsPublic: true,
+  identity: {},
   shutdownTimeoutSeconds: 10,
 };
 
@@ -56,5 +66,8 @@ export const CONFIG_SOURCES: Record<keyof KernelConfig, { env: string; yaml: str
   storeNamespace: { env: 'MORTISE_STORE_NAMESPACE', yaml: 'storeNamespace' },
   logLevel: { env: 'MORTISE_LOG_LEVEL', yaml: 'logLevel' },
   bodyLimit: { env: 'MORTISE_BODY_LIMIT', yaml: 'bodyLimit' },
+  publicUrl: { env: 'MORTISE_PUBLIC_URL', yaml: 'publicUrl' },
+  metricsPublic: { env: 'MORTISE_METRICS_PUBLIC', yaml: 'metricsPublic' },
+  identity: { env: 'MORTISE_IDENTITY', yaml: 'identity' },
   shutdownTimeoutSeconds: { env: 'MORTISE_SHUTDOWN_TIMEOUT', yaml: 'shutdownTimeoutSeconds' },
 };

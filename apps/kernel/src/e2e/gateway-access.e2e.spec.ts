@@ -78,7 +78,7 @@ describe('gateway under RBAC', () => {
     assert.deepEqual(await names('ann', '?workspace=team'), ['widgets.about', 'widgets.list']);
     assert.deepEqual(await names('cid', '?workspace=team'), ['widgets.about']);
     assert.deepEqual(await names('ann'), ['widgets.about']);
-    assert.equal((await k.as('anonymous', 'GET', MENUS)).status, 403);
+    assert.equal((await k.as('anonymous', 'GET', MENUS)).status, 401);
   });
 
   it('authorizes /proxy by non-resource URL rules before the upstream sees anything', async () => {

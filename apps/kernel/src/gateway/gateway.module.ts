@@ -7,7 +7,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { ApiGroupRegistry, type Authorizer, type KindRegistry } from '@mortise/api';
 import { KIND_REGISTRY, LOGGER, REQUEST_PIPELINE, RESOURCE_STORE, type RequestPipeline } from '@mortise/apiserver';
@@ -22,6 +22,7 @@ import {
   type ExtensionFiles,
   type IdentityTokenSigner,
 } from '@mortise/gateway';
+import { Identity } from '@mortise/iam';
 import type { Logger } from '@mortise/observability';
 import type { ResourceStore } from '@mortise/store';
 
@@ -32,9 +33,10 @@ export const DEFAULT_IDENTITY_ISSUER = 'mortise';
  * Wires the gateway into the kernel: its routes on the root Fastify
  * instance after the pipeline, APIService groups claimed in the kernel's
  * group registry, menus judged by the pipeline's authorizer, and the catalog
- * following the store. Identity tokens are signed by the `IDENTITY_TOKEN_SIGNER`
- * identity provides; without one, by a key that lives as long as the process
- * (upstreams cannot verify those against `/oauth/keys`, and the kernel says so).
+ * following the store. Identity tokens are signed with identity's keys (or an
+ * `IDENTITY_TOKEN_SIGNER` provided instead); with identity off, by a key that
+ * lives as long as the process (upstreams cannot verify those against
+ * `/oauth/keys`, and the kernel says so).
  */
 @Module({})
 export class GatewayModule implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -43,6 +45,7 @@ export class GatewayModule implements OnModuleInit, BeforeApplicationShutdown, O
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
+    private readonly moduleRef: ModuleRef,
     @Inject(RESOURCE_STORE) private readonly store: ResourceStore,
     @Inject(KIND_REGISTRY) private readonly kinds: KindRegistry,
     @Inject(REQUEST_PIPELINE) private readonly pipeline: RequestPipeline,
@@ -62,9 +65,7 @@ export class GatewayModule implements OnModuleInit, BeforeApplicationShutdown, O
     this.gateway = new Gateway({
       groups: this.kinds.groups ?? new ApiGroupRegistry(),
       authorizer,
-      identity: new IdentityTokenIssuer(this.signer ?? this.ephemeralSigner(), {
-        issuer: this.signer?.issuer ?? DEFAULT_IDENTITY_ISSUER,
-      }),
+      identity: this.identityTokens(),
       ...(this.files ? { extensionFiles: this.files } : {}),
     });
     registerGatewayRoutes(app, this.gateway, { publicRoutes: pipeline.publicRoutes });
@@ -82,6 +83,33 @@ export class GatewayModule implements OnModuleInit, BeforeApplicationShutdown, O
 
   async onApplicationShutdown(): Promise<void> {
     await this.gateway?.close();
+  }
+
+  /**
+   * Signed with identity's current key (published at `/oauth/keys`, rotating
+   * without a restart) under its issuer; an explicitly provided signer wins.
+   */
+  private identityTokens(): IdentityTokenIssuer {
+    if (this.signer) {
+      return new IdentityTokenIssuer(this.signer, { issuer: this.signer.issuer ?? DEFAULT_IDENTITY_ISSUER });
+    }
+    const identity = this.findIdentity();
+    if (identity) {
+      return new IdentityTokenIssuer(
+        new JwtIdentityTokenSigner(() => identity.keys.signingKey()),
+        // Read per token: the kernel sets the issuer once it knows its address.
+        { issuer: () => identity.config.issuer },
+      );
+    }
+    return new IdentityTokenIssuer(this.ephemeralSigner(), { issuer: DEFAULT_IDENTITY_ISSUER });
+  }
+
+  private findIdentity(): Identity | undefined {
+    try {
+      return this.moduleRef.get(Identity, { strict: false });
+    } catch {
+      return undefined;
+    }
   }
 
   private ephemeralSigner(): IdentityTokenSigner {

@@ -113,8 +113,8 @@ describe('remote-notes behind a running kernel', () => {
   it('refuses callers the kernel does not authorize, and other workspaces', async () => {
     assert.equal((await kernel.call('GET', notes('ws1'), { headers: as('bob') })).status, 403);
     assert.equal((await kernel.call('GET', notes('ws2'), { headers: as('alice') })).status, 403);
-    // Anonymous callers are judged like anyone else: refused.
-    assert.equal((await kernel.call('GET', notes('ws1'))).status, 403);
+    // No credential at all: identity refuses before authorization is asked.
+    assert.equal((await kernel.call('GET', notes('ws1'), { anonymous: true })).status, 401);
   });
 
   it('streams new notes through the gateway as server-sent events', async () => {
