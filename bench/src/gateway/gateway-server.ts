@@ -1,9 +1,9 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { Global, Module } from '@nestjs/common';
-import { SignJWT, jwtVerify, createLocalJWKSet, type JWK } from 'jose';
-import { UnauthorizedError, type Authenticator, type Authorizer, type Caller, type ReverseProxy } from '@mortise/api';
-import { IDENTITY_TOKEN_SIGNER, JwtIdentityTokenSigner } from '@mortise/gateway';
-import { createKernel } from '@mortise/kernel';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ReverseProxy } from '@mortise/api';
+import { TEST_ADMIN_PASSWORD, passwordLogin, startTestKernel } from '@mortise/kernel';
+import { AccessControlModule } from '@mortise/tenancy';
 
 export interface StartedGateway {
   url: string;
@@ -12,85 +12,27 @@ export interface StartedGateway {
 }
 
 /**
- * A real kernel (memory store, silent logs) with a ReverseProxy to the
- * upstream. Its pipeline runs what production runs: request id, bearer JWT
- * verification (ES256; verified tokens cached until they expire, as
- * identity does), RequestInfo, an authorization decision cached per user
- * and request (as authorization does), the identity token, metrics and the
- * access log observer.
+ * A real kernel (memory store, silent logs) with everything a production
+ * request meets: identity (the admin's ES256 access token, verified and
+ * cached by identity), RBAC authorization and audit (AccessControlModule),
+ * the identity token the gateway signs with identity's key, metrics and the
+ * access log, and a ReverseProxy to the upstream.
  */
 export async function startGateway(upstream: string): Promise<StartedGateway> {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwks = createLocalJWKSet({
-    keys: [{ ...(publicKey.export({ format: 'jwk' }) as JWK), kid: 'k1', alg: 'ES256' }],
-  });
-  const token = await new SignJWT({ groups: ['system:authenticated'] })
-    .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
-    .setSubject('bench-user')
-    .setAudience('mortise')
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(privateKey);
-
-  const verified = new Map<string, { caller: Caller; expiresAt: number }>();
-  const bearer: Authenticator = {
-    async authenticate(request) {
-      const header = request.headers.authorization;
-      if (typeof header !== 'string' || !header.startsWith('Bearer ')) return undefined;
-      const presented = header.slice(7);
-      const hit = verified.get(presented);
-      if (hit && hit.expiresAt > Date.now()) return hit.caller;
-      try {
-        const { payload } = await jwtVerify(presented, jwks, { audience: 'mortise', algorithms: ['ES256'] });
-        const caller: Caller = {
-          user: { username: payload.sub!, uid: payload.sub!, groups: payload.groups as string[] },
-          credential: 'token',
-        };
-        verified.set(presented, { caller, expiresAt: payload.exp! * 1000 });
-        return caller;
-      } catch {
-        throw new UnauthorizedError('invalid token');
-      }
-    },
-  };
-  const decisions = new Map<string, boolean>();
-  const authorizer: Authorizer = {
-    authorize: (caller, info) => {
-      const key = `${caller.user.username}\n${info.verb}\n${info.path}`;
-      let allowed = decisions.get(key);
-      if (allowed === undefined) {
-        allowed = caller.user.username === 'bench-user';
-        decisions.set(key, allowed);
-      }
-      return { allowed, reason: 'bench' };
-    },
-  };
-
-  @Global()
-  @Module({
-    providers: [
-      {
-        provide: IDENTITY_TOKEN_SIGNER,
-        useValue: new JwtIdentityTokenSigner(() => ({ kid: 'k1', algorithm: 'ES256', privateKey })),
-      },
-    ],
-    exports: [IDENTITY_TOKEN_SIGNER],
-  })
-  class BenchIdentityModule {}
-
-  const kernel = await createKernel({
+  const auditDir = mkdtempSync(join(tmpdir(), 'mortise-bench-audit-'));
+  const kernel = await startTestKernel({
     config: { logLevel: 'silent' },
-    authenticators: [bearer],
-    authorizer,
-    modules: [BenchIdentityModule],
+    modules: [AccessControlModule.forRoot({ auditDir, admins: ['admin'] })],
   });
+  const token = await passwordLogin(kernel.url, 'admin', TEST_ADMIN_PASSWORD);
   const route: ReverseProxy = {
     apiVersion: 'extensions.mortise.io/v1',
     kind: 'ReverseProxy',
     metadata: { name: 'bench', labels: { 'extensions.mortise.io/extension': 'bench' } },
     spec: { matcher: { path: '/proxy/bench/*' }, url: upstream, directives: { stripPathPrefix: '/proxy/bench' } },
   };
-  await kernel.store.create(route);
+  const created = await kernel.call('POST', '/kapis/extensions.mortise.io/v1/reverseproxies', { body: route });
+  if (created.status !== 201) throw new Error(`ReverseProxy not created: ${created.text}`);
   // The catalog follows the store; wait for the route to serve.
   for (let i = 0; i < 200; i++) {
     const res = await fetch(`${kernel.url}/proxy/bench/ready`, { headers: { authorization: `Bearer ${token}` } });
