@@ -1,12 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { SignJWT, type JWK } from 'jose';
 import { NOTES_AUDIENCE, NOTES_GROUP } from './gateway-objects.js';
 import { createNotesServer } from './notes-server.js';
+import { startNotesProcess } from './testing/notes-process.js';
 
 const ISSUER = 'https://kernel.test';
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -27,22 +25,16 @@ async function identity(user: string, workspace?: string, audience = NOTES_AUDIE
 }
 
 describe(createNotesServer.name, () => {
-  let child: ChildProcess;
+  let service: Awaited<ReturnType<typeof startNotesProcess>>;
   let url = '';
   const notes = (ws: string) => `${url}/kapis/${NOTES_GROUP}/v1/workspaces/${ws}/notes`;
 
   before(async () => {
-    // A separate process, as it runs in production.
-    child = spawn(process.execPath, [fileURLToPath(new URL('./main.js', import.meta.url))], {
-      env: { ...process.env, MORTISE_ISSUER: ISSUER, MORTISE_JWKS: JSON.stringify(jwks), PORT: '0' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-    url = /listening on (\S+)/.exec(line.toString())![1]!;
+    service = await startNotesProcess({ MORTISE_ISSUER: ISSUER, MORTISE_JWKS: JSON.stringify(jwks) });
+    url = service.url;
   });
   after(async () => {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    await service.stop();
   });
 
   it('refuses requests without a valid identity token, whatever X-Remote-User says', async () => {

@@ -1,17 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { startTestKernel, type TestKernel } from '@mortise/kernel';
-import { NOTES_GROUP, gatewayObjects } from '../gateway-objects.js';
-
-const PLURALS: Record<string, string> = {
-  APIService: 'apiservices',
-  ReverseProxy: 'reverseproxies',
-  JSBundle: 'jsbundles',
-  ExtensionEntry: 'extensionentries',
-};
+import { NOTES_GROUP } from '../gateway-objects.js';
+import { createGatewayObjects, startNotesProcess } from '../testing/notes-process.js';
 
 /**
  * The whole identity contract with nothing stubbed: the kernel's own
@@ -20,28 +11,17 @@ const PLURALS: Record<string, string> = {
  */
 describe('remote-notes verifying the kernel’s own identity tokens', () => {
   let kernel: TestKernel;
-  let service: ChildProcess;
+  let service: Awaited<ReturnType<typeof startNotesProcess>>;
 
   before(async () => {
     kernel = await startTestKernel();
     const issuer = (await kernel.call('GET', '/.well-known/openid-configuration')).body.issuer as string;
-    service = spawn(process.execPath, [fileURLToPath(new URL('../main.js', import.meta.url))], {
-      env: { ...process.env, MORTISE_ISSUER: issuer, MORTISE_JWKS_URL: `${kernel.url}/oauth/keys`, PORT: '0' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const [line] = (await once(service.stdout!, 'data')) as [Buffer];
-    const serviceUrl = /listening on (\S+)/.exec(line.toString())![1];
-    for (const object of gatewayObjects(serviceUrl)) {
-      const res = await kernel.call('POST', `/kapis/extensions.mortise.io/v1/${PLURALS[object.kind]}`, {
-        body: object,
-      });
-      assert.equal(res.status, 201, res.text);
-    }
+    service = await startNotesProcess({ MORTISE_ISSUER: issuer, MORTISE_JWKS_URL: `${kernel.url}/oauth/keys` });
+    await createGatewayObjects(kernel, service.url);
   });
   after(async () => {
     await kernel.close();
-    service.kill('SIGTERM');
-    await once(service, 'exit');
+    await service.stop();
   });
 
   it('accepts the token the gateway signed with the kernel’s key', async () => {

@@ -1,14 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { Global, Module } from '@nestjs/common';
 import { UnauthorizedError, type Authenticator, type Authorizer, type Caller } from '@mortise/api';
 import { IDENTITY_TOKEN_SIGNER, JwtIdentityTokenSigner } from '@mortise/gateway';
 import { startTestKernel, type TestKernel } from '@mortise/kernel';
-import { NOTES_GROUP, gatewayObjects } from '../gateway-objects.js';
+import { NOTES_GROUP } from '../gateway-objects.js';
+import { createGatewayObjects, startNotesProcess } from '../testing/notes-process.js';
 
 const ISSUER = 'https://kernel.e2e';
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -55,35 +53,16 @@ const authorizer: Authorizer = {
   },
 };
 
-const PLURALS: Record<string, string> = {
-  APIService: 'apiservices',
-  ReverseProxy: 'reverseproxies',
-  JSBundle: 'jsbundles',
-  ExtensionEntry: 'extensionentries',
-};
-
 describe('remote-notes behind a running kernel', () => {
   let kernel: TestKernel;
-  let service: ChildProcess;
+  let service: Awaited<ReturnType<typeof startNotesProcess>>;
   const as = (user: string) => ({ authorization: `Bearer ${user}` });
   const notes = (ws: string) => `/kapis/${NOTES_GROUP}/v1/workspaces/${ws}/notes`;
 
   before(async () => {
-    service = spawn(process.execPath, [fileURLToPath(new URL('../main.js', import.meta.url))], {
-      env: { ...process.env, MORTISE_ISSUER: ISSUER, MORTISE_JWKS: JSON.stringify(jwks), PORT: '0' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const [line] = (await once(service.stdout!, 'data')) as [Buffer];
-    const serviceUrl = /listening on (\S+)/.exec(line.toString())![1];
+    service = await startNotesProcess({ MORTISE_ISSUER: ISSUER, MORTISE_JWKS: JSON.stringify(jwks) });
     kernel = await startTestKernel({ authenticators: [bearer], authorizer, modules: [TestIdentityModule] });
-    for (const object of gatewayObjects(serviceUrl)) {
-      const plural = PLURALS[object.kind];
-      const res = await kernel.call('POST', `/kapis/extensions.mortise.io/v1/${plural}`, {
-        headers: as('admin'),
-        body: object,
-      });
-      assert.equal(res.status, 201, `${object.kind}: ${res.text}`);
-    }
+    await createGatewayObjects(kernel, service.url, as('admin'));
     // The catalog follows the store's watch; wait until the API answers through the gateway.
     for (let i = 0; i < 100; i++) {
       if ((await kernel.call('GET', notes('ws1'), { headers: as('alice') })).status === 200) break;
@@ -92,8 +71,7 @@ describe('remote-notes behind a running kernel', () => {
   });
   after(async () => {
     await kernel.close();
-    service.kill('SIGTERM');
-    await once(service, 'exit');
+    await service.stop();
   });
 
   it('proxies the API as the real caller, whatever identity headers the client sends', async () => {
