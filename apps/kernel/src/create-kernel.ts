@@ -160,7 +160,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   const nest = await NestFactory.create<NestFastifyApplication>(
     KernelModule.forRoot({ kinds, store, pipeline, admission, readiness, metrics, logger }, [
       ...identityModule(options.identity, config),
-      GatewayModule,
+      GatewayModule.forRoot({ groups, dispatchers }),
       ...(options.modules ?? []),
     ]),
     adapter,

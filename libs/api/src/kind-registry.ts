@@ -14,8 +14,7 @@ export class KindRegistry {
   private readonly byKind = new Map<string, KindDefinition>();
   private readonly listeners = new Set<(event: KindRegistryEvent) => void>();
 
-  /** Where kinds claim their group; the gateway claims APIService groups in the same one. */
-  constructor(readonly groups?: ApiGroupRegistry) {}
+  constructor(private readonly groups?: ApiGroupRegistry) {}
 
   register(def: KindDefinition): void {
     const pluralKey = `${def.group}/${def.version}/${def.plural}`;

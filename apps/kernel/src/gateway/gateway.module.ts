@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import {
   Inject,
   Module,
+  type DynamicModule,
   Optional,
   type BeforeApplicationShutdown,
   type OnApplicationShutdown,
@@ -9,8 +10,8 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { ApiGroupRegistry, type Authorizer, type KindRegistry } from '@mortise/api';
-import { KIND_REGISTRY, LOGGER, REQUEST_PIPELINE, RESOURCE_STORE, type RequestPipeline } from '@mortise/apiserver';
+import { type ApiGroupRegistry, type Authorizer, type GroupDispatcherRegistry } from '@mortise/api';
+import { LOGGER, REQUEST_PIPELINE, RESOURCE_STORE, type RequestPipeline } from '@mortise/apiserver';
 import {
   EXTENSION_FILES,
   Gateway,
@@ -38,6 +39,15 @@ export const DEFAULT_IDENTITY_ISSUER = 'mortise';
  * lives as long as the process (upstreams cannot verify those against
  * `/oauth/keys`, and the kernel says so).
  */
+/** What the kernel shares with the gateway beyond the common tokens. */
+export interface GatewayWiring {
+  groups: ApiGroupRegistry;
+  /** The pipeline's group dispatch: APIService groups are served through it. */
+  dispatchers: GroupDispatcherRegistry;
+}
+
+const GATEWAY_WIRING = Symbol.for('mortise.gateway-wiring');
+
 @Module({})
 export class GatewayModule implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private gateway: Gateway | undefined;
@@ -47,12 +57,16 @@ export class GatewayModule implements OnModuleInit, BeforeApplicationShutdown, O
     private readonly adapterHost: HttpAdapterHost,
     private readonly moduleRef: ModuleRef,
     @Inject(RESOURCE_STORE) private readonly store: ResourceStore,
-    @Inject(KIND_REGISTRY) private readonly kinds: KindRegistry,
+    @Inject(GATEWAY_WIRING) private readonly wiring: GatewayWiring,
     @Inject(REQUEST_PIPELINE) private readonly pipeline: RequestPipeline,
     @Inject(LOGGER) private readonly logger: Logger,
     @Optional() @Inject(IDENTITY_TOKEN_SIGNER) private readonly signer?: IdentityTokenSigner & { issuer?: string },
     @Optional() @Inject(EXTENSION_FILES) private readonly files?: ExtensionFiles,
   ) {}
+
+  static forRoot(wiring: GatewayWiring): DynamicModule {
+    return { module: GatewayModule, providers: [{ provide: GATEWAY_WIRING, useValue: wiring }] };
+  }
 
   async onModuleInit(): Promise<void> {
     const app = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
@@ -63,7 +77,8 @@ export class GatewayModule implements OnModuleInit, BeforeApplicationShutdown, O
         pipeline.currentAuthorizer?.authorize(caller, info) ?? { allowed: true, reason: 'no authorizer configured' },
     };
     this.gateway = new Gateway({
-      groups: this.kinds.groups ?? new ApiGroupRegistry(),
+      groups: this.wiring.groups,
+      dispatchers: this.wiring.dispatchers,
       authorizer,
       identity: this.identityTokens(),
       ...(this.files ? { extensionFiles: this.files } : {}),
