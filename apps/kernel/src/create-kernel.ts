@@ -33,6 +33,7 @@ import type { KernelServices } from './kernel-services.js';
 import { NestLogger } from './nest-logger.js';
 import { openStore } from './open-store.js';
 import { StatusExceptionFilter } from './http/status-exception.filter.js';
+import { GatewayModule } from './gateway/gateway.module.js';
 import { registerKernelKinds, compileResourceValidator } from '@mortise/api';
 import { IamModule, Identity, type IamConfig, type IamModuleOptions } from '@mortise/iam';
 
@@ -159,6 +160,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   const nest = await NestFactory.create<NestFastifyApplication>(
     KernelModule.forRoot({ kinds, store, pipeline, admission, readiness, metrics, logger }, [
       ...identityModule(options.identity, config),
+      GatewayModule.forRoot({ groups, dispatchers }),
       ...(options.modules ?? []),
     ]),
     adapter,

@@ -6,7 +6,8 @@ export const RESOURCE_API_PREFIX = '/kapis';
 /** Segments after `workspaces/{ws}` that address the Workspace itself, like Kubernetes' namespace subresources. */
 const SCOPE_SUBRESOURCES = new Set(['status', 'finalize']);
 
-function nonResource(path: string, method: string): RequestInfo {
+/** The RequestInfo of a non-resource request: its path and the lowercased method as the verb. */
+export function nonResource(path: string, method: string): RequestInfo {
   return {
     isResourceRequest: false,
     path,

@@ -25,3 +25,4 @@ export {
   type StatusCause,
   type UserInfo,
 } from '@mortise/api';
+export * from './verify-identity.js';

@@ -68,6 +68,8 @@ export const GLOBAL_BUILTIN_ROLES: readonly BuiltinRole[] = [
       { apiGroups: [IAM_GROUP], resources: ['apikeys'], verbs: ['create'] },
       { apiGroups: [IAM_GROUP], resources: ['accessreviews'], verbs: ['create'] },
       { apiGroups: [EXTENSIONS_API_GROUP], resources: ['extensionentries', 'jsbundles'], verbs: ['get', 'list'] },
+      // The console builds its navigation from the menus; each entry is still filtered by its own permission.
+      { apiGroups: [EXTENSIONS_API_GROUP], resources: ['menus'], verbs: ['list', 'watch'] },
       { nonResourceURLs: ['/oauth/userinfo', '/oauth/logout', '/kapis', '/kapis/*'], verbs: ['get', 'post'] },
     ],
   },

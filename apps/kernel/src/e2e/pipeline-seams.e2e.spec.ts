@@ -57,9 +57,13 @@ describe('pipeline seams in a running kernel', () => {
         .replace(':version', 'v1')
         .replace('*', 'workspaces');
       const res = await k.call('GET', path, { anonymous: true });
-      // Identity refuses a caller without a credential before the authorizer is asked.
-      const expected = k.kernel.pipeline.publicRoutes.isPublic(path) ? 200 : 401;
-      assert.equal(res.status, expected, `${route.url} → ${res.status}`);
+      if (k.kernel.pipeline.publicRoutes.isPublic(path)) {
+        // Admitted: a public route may still have nothing at the made-up path (`/dist/workspaces` is no bundle).
+        assert.ok(res.status === 200 || res.status === 404, `${route.url} → ${res.status}`);
+      } else {
+        // Identity refuses a caller without a credential before the authorizer is asked.
+        assert.equal(res.status, 401, `${route.url} → ${res.status}`);
+      }
     }
     assert.ok(seen.has('/kapis/:group/:version/*'));
   });

@@ -1,0 +1,72 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer, Agent } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import replyFrom from '@fastify/reply-from';
+import httpProxy from 'http-proxy';
+import { ApiGroupRegistry, type Caller, type RequestInfo } from '@mortise/api';
+import { nonResource } from '@mortise/authz';
+import { Gateway, IdentityTokenIssuer, JwtIdentityTokenSigner, registerGatewayRoutes } from '@mortise/gateway';
+
+export interface Started {
+  url: string;
+}
+
+/** `http-proxy` on a bare Node server, with a keep-alive agent (its best configuration). */
+export async function startHttpProxy(upstream: string): Promise<Started> {
+  const proxy = httpProxy.createProxyServer({
+    target: upstream,
+    agent: new Agent({ keepAlive: true, maxSockets: 128 }),
+  });
+  proxy.on('error', (_err, _req, res) => {
+    if ('writeHead' in res && !res.headersSent) res.writeHead(502).end();
+  });
+  const server = createServer((req, res) => proxy.web(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** `@fastify/reply-from` on a bare Fastify, one catch-all route. */
+export async function startReplyFrom(upstream: string): Promise<Started> {
+  const app = Fastify();
+  await app.register(replyFrom, { base: upstream, undici: { connections: 128, pipelining: 1 } });
+  app.all('/*', (request, reply) => reply.from(request.url));
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url };
+}
+
+/**
+ * The gateway's proxy core on a bare Fastify, with a constant caller in
+ * place of the pipeline: the implementation choice measured on its own,
+ * as the two above are.
+ */
+export async function startBareGateway(upstream: string): Promise<Started> {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const gateway = new Gateway({
+    groups: new ApiGroupRegistry(),
+    identity: new IdentityTokenIssuer(
+      new JwtIdentityTokenSigner(() => ({ kid: 'k1', algorithm: 'ES256', privateKey })),
+      {
+        issuer: 'bench',
+      },
+    ),
+    authorizer: { authorize: () => ({ allowed: true, reason: 'bench' }) },
+  });
+  gateway.applyReverseProxy({
+    apiVersion: 'extensions.mortise.io/v1',
+    kind: 'ReverseProxy',
+    metadata: { name: 'bench' },
+    spec: { matcher: { path: '/proxy/bench/*' }, url: upstream, directives: { stripPathPrefix: '/proxy/bench' } },
+  });
+  const caller: Caller = { user: { username: 'bench', uid: 'bench', groups: [] }, credential: 'token' };
+  const app = Fastify();
+  app.decorateRequest('caller', null as unknown as Caller);
+  app.decorateRequest('requestInfo', null as unknown as RequestInfo);
+  app.addHook('onRequest', (request, _reply, done) => {
+    request.caller = caller;
+    request.requestInfo = nonResource(request.url, request.method);
+    done();
+  });
+  registerGatewayRoutes(app, gateway);
+  return { url: await app.listen({ port: 0, host: '127.0.0.1' }) };
+}

@@ -1,0 +1,3 @@
+export * from './gateway-objects.js';
+export * from './notes-book.js';
+export * from './notes-server.js';

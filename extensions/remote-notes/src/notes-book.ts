@@ -1,0 +1,34 @@
+export interface Note {
+  id: string;
+  text: string;
+  author: string;
+  createdAt: string;
+}
+
+type Listener = (note: Note) => void;
+
+/** Notes kept per workspace, in memory; a workspace never sees another's. */
+export class NotesBook {
+  private readonly notes = new Map<string, Note[]>();
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private nextId = 1;
+
+  list(workspace: string): Note[] {
+    return [...(this.notes.get(workspace) ?? [])];
+  }
+
+  add(workspace: string, text: string, author: string): Note {
+    const note: Note = { id: String(this.nextId++), text, author, createdAt: new Date().toISOString() };
+    this.notes.set(workspace, [...this.list(workspace), note]);
+    for (const listener of this.listeners.get(workspace) ?? []) listener(note);
+    return note;
+  }
+
+  /** Calls `listener` for every note added to `workspace` until the returned function is called. */
+  subscribe(workspace: string, listener: Listener): () => void {
+    const set = this.listeners.get(workspace) ?? new Set<Listener>();
+    set.add(listener);
+    this.listeners.set(workspace, set);
+    return () => set.delete(listener);
+  }
+}
