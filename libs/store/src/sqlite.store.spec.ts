@@ -51,24 +51,27 @@ describe(SqliteStore.name, () => {
   it('loses nothing it reported committed when killed with SIGKILL', async () => {
     const dataDir = freshDir();
     const child = spawn(process.execPath, [FIXTURE, 'write', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Listen for the exit from the start, so an exit racing the kill is never missed.
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     const printed: string[] = [];
     let buffer = '';
     await new Promise<void>((resolve, reject) => {
       child.on('error', reject);
-      child.on('exit', () => reject(new Error(`writer exited early after ${printed.length} objects`)));
+      const early = () => reject(new Error(`writer exited early after ${printed.length} objects`));
+      child.on('exit', early);
       child.stdout.on('data', (chunk: Buffer) => {
         buffer += chunk.toString();
         const lines = buffer.split('\n');
         buffer = lines.pop() ?? '';
         printed.push(...lines);
         if (printed.length >= 200) {
-          child.removeAllListeners('exit');
+          child.off('exit', early);
           resolve();
         }
       });
     });
     child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await exited;
     // A trailing line without its newline was cut by the kill mid-write: the
     // writer never finished reporting it, so it is not a committed claim.
     const store = SqliteStore.open({ dataDir });
