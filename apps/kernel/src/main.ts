@@ -13,7 +13,16 @@ try {
 }
 
 const { createKernel } = await import('./create-kernel.js');
-const kernel = await createKernel({ config });
+const { startupFailureMessage } = await import('./startup-failure.js');
+let kernel: Awaited<ReturnType<typeof createKernel>>;
+try {
+  kernel = await createKernel({ config });
+} catch (err) {
+  const message = startupFailureMessage(err, config);
+  if (message === undefined) throw err;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
 
 let stopping = false;
 const stop = (signal: NodeJS.Signals): void => {
