@@ -1,10 +1,13 @@
+import { KubernetesStore, type KubernetesStoreOptions } from './kubernetes/kubernetes.store.js';
 import { MemoryStore } from './memory.store.js';
 import type { ResourceStore } from './resource-store.js';
 import { SqliteStore } from './sqlite.store.js';
 import type { TableStoreOptions } from './table.store.js';
 
 export type StoreConfig =
-  ({ type: 'memory' } & TableStoreOptions) | ({ type: 'sqlite'; dataDir: string } & TableStoreOptions);
+  | ({ type: 'memory' } & TableStoreOptions)
+  | ({ type: 'sqlite'; dataDir: string } & TableStoreOptions)
+  | ({ type: 'kubernetes' } & KubernetesStoreOptions);
 
 /** A store that can copy itself to a file while serving (sqlite). */
 export interface BackupCapable {
@@ -18,9 +21,11 @@ export async function createStore(config: StoreConfig): Promise<ResourceStore> {
       return new MemoryStore(config);
     case 'sqlite':
       return SqliteStore.open(config);
+    case 'kubernetes':
+      return new KubernetesStore(config);
     default: {
       const unreachable: never = config;
-      throw new Error(`unknown store type ${(unreachable as { type: string }).type}; use memory or sqlite`);
+      throw new Error(`unknown store type ${(unreachable as { type: string }).type}; use memory, sqlite or kubernetes`);
     }
   }
 }

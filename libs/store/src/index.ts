@@ -13,3 +13,6 @@ export { LATEST_SCHEMA_VERSION } from './sqlite-migrations.js';
 export { createStore, supportsBackup, type StoreConfig, type BackupCapable } from './create-store.js';
 export type { ObjectTable } from './object-table.js';
 export type { ChangeRecord } from './change-record.js';
+export { KubernetesStore, type KubernetesStoreOptions } from './kubernetes/kubernetes.store.js';
+export { genericObjectCustomResourceDefinition } from './kubernetes/generic-object.crd.js';
+export { crdManifests, type CrdManifest } from './kubernetes/crd-manifests.js';

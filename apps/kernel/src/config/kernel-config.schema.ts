@@ -14,7 +14,15 @@ export const KernelConfigSchema = Type.Object({
   port: described(Type.Integer({ minimum: 0, maximum: 65535 }), 'an integer 0-65535'),
   host: described(Type.String({ minLength: 1 }), 'a host name or IP address'),
   dataDir: described(Type.String({ minLength: 1 }), 'a directory path'),
-  store: described(Type.Union([Type.Literal('sqlite'), Type.Literal('memory')]), 'one of sqlite, memory'),
+  store: described(
+    Type.Union([Type.Literal('sqlite'), Type.Literal('memory'), Type.Literal('kubernetes')]),
+    'one of sqlite, memory, kubernetes',
+  ),
+  /** The kubernetes store's namespace; empty: the kubeconfig context's, in a pod its own. */
+  storeNamespace: described(
+    Type.Union([Type.Literal(''), Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 })]),
+    'a Kubernetes namespace name (DNS-1123 label) or empty',
+  ),
   logLevel: described(Type.Union(LOG_LEVELS.map((l) => Type.Literal(l))), `one of ${LOG_LEVELS.join(', ')}`),
   bodyLimit: described(
     Type.Integer({ minimum: 1024, maximum: 1024 * 1024 * 1024 }),
@@ -33,6 +41,7 @@ export const DEFAULT_CONFIG: KernelConfig = {
   host: '0.0.0.0',
   dataDir: './data',
   store: 'sqlite',
+  storeNamespace: '',
   logLevel: 'info',
   bodyLimit: 1024 * 1024,
   shutdownTimeoutSeconds: 10,
@@ -44,6 +53,7 @@ export const CONFIG_SOURCES: Record<keyof KernelConfig, { env: string; yaml: str
   host: { env: 'MORTISE_HOST', yaml: 'host' },
   dataDir: { env: 'MORTISE_DATA_DIR', yaml: 'dataDir' },
   store: { env: 'MORTISE_STORE', yaml: 'store' },
+  storeNamespace: { env: 'MORTISE_STORE_NAMESPACE', yaml: 'storeNamespace' },
   logLevel: { env: 'MORTISE_LOG_LEVEL', yaml: 'logLevel' },
   bodyLimit: { env: 'MORTISE_BODY_LIMIT', yaml: 'bodyLimit' },
   shutdownTimeoutSeconds: { env: 'MORTISE_SHUTDOWN_TIMEOUT', yaml: 'shutdownTimeoutSeconds' },

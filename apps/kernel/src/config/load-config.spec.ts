@@ -27,12 +27,22 @@ describe(loadConfig.name, () => {
     assert.equal(config.bodyLimit, 2048);
   });
 
+  it('selects the kubernetes store and its namespace', () => {
+    const config = loadConfig({ MORTISE_STORE: 'kubernetes', MORTISE_STORE_NAMESPACE: 'mortise-system' });
+    assert.equal(config.store, 'kubernetes');
+    assert.equal(config.storeNamespace, 'mortise-system');
+  });
+
   const bad: Array<[NodeJS.ProcessEnv, string]> = [
     [{ MORTISE_PORT: 'abc' }, 'invalid configuration: MORTISE_PORT must be an integer 0-65535, got "abc"'],
     [{ MORTISE_PORT: '70000' }, 'invalid configuration: MORTISE_PORT must be an integer 0-65535, got "70000"'],
     [
       { MORTISE_STORE: 'postgres' },
-      'invalid configuration: MORTISE_STORE must be one of sqlite, memory, got "postgres"',
+      'invalid configuration: MORTISE_STORE must be one of sqlite, memory, kubernetes, got "postgres"',
+    ],
+    [
+      { MORTISE_STORE_NAMESPACE: 'Mortise_System' },
+      'invalid configuration: MORTISE_STORE_NAMESPACE must be a Kubernetes namespace name (DNS-1123 label) or empty, got "Mortise_System"',
     ],
     [
       { MORTISE_LOG_LEVEL: 'loud' },

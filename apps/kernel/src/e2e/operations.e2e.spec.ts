@@ -176,7 +176,7 @@ describe('configuration file', () => {
       assert.equal(result.status, 2);
       assert.equal(
         result.stderr.trim(),
-        `invalid configuration: store (in ${file}) must be one of sqlite, memory, got "mongodb"`,
+        `invalid configuration: store (in ${file}) must be one of sqlite, memory, kubernetes, got "mongodb"`,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
