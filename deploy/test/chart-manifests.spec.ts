@@ -76,6 +76,8 @@ describe('deploy/helm/mortise templates', () => {
   it('configure the kernel through a mortise.yaml the kernel accepts, on the kubernetes store', () => {
     const config = kernelConfig();
     assert.equal(config.store, 'kubernetes');
+    // The namespace the Role grants in, said explicitly rather than left to the pod's default.
+    assert.equal(config.storeNamespace, RELEASE.Namespace);
     assert.equal(config.logLevel, 'info');
     assert.equal(config.bodyLimit, 1048576);
     // Helm prints large numbers from values as floats unless piped through int.
