@@ -14,11 +14,15 @@ export function render(values: Record<string, unknown> = chart.values): KubeMani
 export function only(manifests: KubeManifest[], kind: string): KubeManifest {
   const found = manifests.filter((m) => m.kind === kind);
   if (found.length !== 1) throw new Error(`expected one ${kind}, rendered ${found.length}`);
-  return found[0]!;
+  return found[0];
 }
 
+/** Values as edited field by field in the cases below. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type EditableValues = Record<string, any>;
+
 /** A deep copy of the default values with `change` applied, for negative cases. */
-export function valuesWith(change: (values: Record<string, any>) => void): Record<string, unknown> {
+export function valuesWith(change: (values: EditableValues) => void): Record<string, unknown> {
   const copy = structuredClone(chart.values);
   change(copy);
   return copy;

@@ -108,7 +108,7 @@ describe('deploy/helm/mortise templates', () => {
 
 /** The kernel configuration the pod runs with: its mortise.yaml through the kernel's own loader. */
 function kernelConfig(from = manifests): ReturnType<typeof loadConfig> {
-  const env = container.env.find((e: { name: string }) => e.name === 'MORTISE_CONFIG');
+  const env = container.env.find((e: { name: string }) => e.name === 'MORTISE_CONFIG') as { value: string };
   const mount = container.volumeMounts.find((m: { mountPath: string }) => env.value.startsWith(`${m.mountPath}/`));
   const volume = pod.spec.volumes.find((v: { name: string }) => v.name === mount.name);
   const configMap = from.find((m) => m.kind === 'ConfigMap' && m.metadata.name === volume.configMap.name)!;

@@ -32,12 +32,12 @@ export function renderTemplate(text: string, context: TemplateContext, file = 't
     if (!match) throw new Error(`${file}: {{ ${expression} }} is more than a plain substitution`);
     const [, path = '', pipe] = match;
     const value = lookup(context, path);
-    if (value === undefined || value === null || typeof value === 'object') {
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       throw new Error(`${file}: ${path} is not a value (${JSON.stringify(value)})`);
     }
     if (pipe === 'quote') return JSON.stringify(String(value));
     if (pipe === 'int') return String(Math.trunc(Number(value)));
-    return String(value as string | number | boolean);
+    return String(value);
   });
 }
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { KernelConfigSchema } from '@mortise/kernel';
-import { CHART_DIR, chart, valuesWith } from './chart-fixture.js';
+import { CHART_DIR, chart, valuesWith, type EditableValues } from './chart-fixture.js';
 import { REPO_ROOT } from './repo-root.js';
 
 const schema = JSON.parse(readFileSync(join(CHART_DIR, 'values.schema.json'), 'utf8')) as {
@@ -19,7 +19,9 @@ function leafPaths(value: unknown, prefix = ''): string[] {
 
 /** A schema as JSON, without what only documents it. */
 function plain(s: object): unknown {
-  return JSON.parse(JSON.stringify(s, (key, v: unknown) => (key === 'description' || key === 'x-must-be' ? undefined : v)));
+  return JSON.parse(
+    JSON.stringify(s, (key, v: unknown) => (key === 'description' || key === 'x-must-be' ? undefined : v)),
+  );
 }
 
 describe('deploy/helm/mortise values', () => {
@@ -27,7 +29,7 @@ describe('deploy/helm/mortise values', () => {
     assert.ok(validate(chart.values), JSON.stringify(validate.errors));
   });
 
-  const wrong: Array<[string, (v: Record<string, any>) => void]> = [
+  const wrong: Array<[string, (v: EditableValues) => void]> = [
     ['no replicas', (v) => (v.replicaCount = 0)],
     ['an unknown log level', (v) => (v.config.logLevel = 'loud')],
     ['a memory request that is not a quantity', (v) => (v.resources.requests.memory = '1 GB')],
@@ -49,8 +51,9 @@ describe('deploy/helm/mortise values', () => {
   });
 
   it('image tag, chart appVersion and the kernel package version agree', () => {
-    const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'apps/kernel/package.json'), 'utf8')) as { version: string })
-      .version;
+    const version = (
+      JSON.parse(readFileSync(join(REPO_ROOT, 'apps/kernel/package.json'), 'utf8')) as { version: string }
+    ).version;
     assert.equal(chart.meta.appVersion, version);
     assert.equal((chart.values.image as { tag: string }).tag, version);
   });
