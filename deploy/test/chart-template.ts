@@ -9,7 +9,10 @@ export interface TemplateContext {
   Chart: { Name: string; Version: string; AppVersion: string };
 }
 
-const ACTION = /\{\{-?\s*(.*?)\s*-?\}\}/g;
+const ACTION = /\{\{\s*(.*?)\s*\}\}/g;
+// `{{- ` and ` -}}` trim the whitespace (newlines included) on their side, as in Go templates.
+const TRIM_BEFORE = /\s*\{\{-\s/g;
+const TRIM_AFTER = /\s-\}\}\s*/g;
 const EXPRESSION = /^(\.(?:Values|Release|Chart)(?:\.[A-Za-z_][A-Za-z0-9_]*)+)(?:\s*\|\s*(quote|int))?$/;
 
 function lookup(context: TemplateContext, path: string): unknown {
@@ -27,7 +30,12 @@ function lookup(context: TemplateContext, path: string): unknown {
  * helm. A missing value is an error here, where Helm would print `<no value>`.
  */
 export function renderTemplate(text: string, context: TemplateContext, file = 'template'): string {
-  return text.replace(ACTION, (_action, expression: string) => {
+  return text
+    .replace(TRIM_BEFORE, '{{ ')
+    .replace(TRIM_AFTER, ' }}')
+    .replace(ACTION, (_action, expression: string) => substitute(expression));
+
+  function substitute(expression: string): string {
     const match = EXPRESSION.exec(expression);
     if (!match) throw new Error(`${file}: {{ ${expression} }} is more than a plain substitution`);
     const [, path = '', pipe] = match;
@@ -38,7 +46,7 @@ export function renderTemplate(text: string, context: TemplateContext, file = 't
     if (pipe === 'quote') return JSON.stringify(String(value));
     if (pipe === 'int') return String(Math.trunc(Number(value)));
     return String(value);
-  });
+  }
 }
 
 export interface KubeManifest {
