@@ -69,8 +69,11 @@ describe('deploy/helm/mortise templates', () => {
     assert.equal(deployment.spec.replicas, chart.values.replicaCount);
   });
 
-  it('give in-flight requests time to finish before the kubelet kills the container', () => {
-    assert.ok(pod.spec.terminationGracePeriodSeconds > kernelConfig().shutdownTimeoutSeconds);
+  it('keep serving while endpoints drop the pod, then give in-flight requests time to finish', () => {
+    const [command, seconds] = container.lifecycle.preStop.exec.command as string[];
+    assert.equal(command, 'sleep');
+    assert.ok(Number(seconds) > 0);
+    assert.ok(pod.spec.terminationGracePeriodSeconds > Number(seconds) + kernelConfig().shutdownTimeoutSeconds);
   });
 
   it('configure the kernel through a mortise.yaml the kernel accepts, on the kubernetes store', () => {
