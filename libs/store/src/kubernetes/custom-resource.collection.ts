@@ -54,12 +54,16 @@ export class CustomResourceCollection implements KubeCollection {
         ...(limit ? { limit } : {}),
         ...(continueToken ? { _continue: continueToken } : {}),
       }),
-    )) as unknown as { items: KubeObject[]; metadata: { resourceVersion: string; continue?: string } };
+    )) as unknown as {
+      items: KubeObject[];
+      metadata: { resourceVersion: string; continue?: string; remainingItemCount?: number };
+    };
     const page: KubeListPage = {
       items: list.items.map((item) => this.decode(item)),
       resourceVersion: list.metadata.resourceVersion,
     };
     if (list.metadata.continue) page.continue = list.metadata.continue;
+    if (list.metadata.remainingItemCount !== undefined) page.remainingItemCount = list.metadata.remainingItemCount;
     return page;
   }
 

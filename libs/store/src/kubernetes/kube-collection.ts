@@ -6,6 +6,8 @@ export interface KubeListPage {
   items: Resource[];
   resourceVersion: string;
   continue?: string;
+  /** The server's count of what later pages hold, when it knows it (no selector). */
+  remainingItemCount?: number;
 }
 
 /**

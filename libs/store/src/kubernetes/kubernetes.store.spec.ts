@@ -64,6 +64,14 @@ describe(KubernetesStore.name, () => {
     await store.close();
   });
 
+  it("passes on the server's remainingItemCount for an unfiltered page", async () => {
+    const store = storeOn(server, CONTRACT_KINDS);
+    for (const name of ['r1', 'r2', 'r3']) await store.create({ ...widget(name), kind: 'Gadget' });
+    const page = await store.list({ group: 'test.mortise.io', kind: 'Gadget' }, { limit: 1 });
+    assert.equal(page.metadata.remainingItemCount, 2);
+    await store.close();
+  });
+
   it('keeps other kinds in the generic CRD and internal kinds in Secrets', async () => {
     const generic = storeOn(server, []);
     await generic.create(widget('g', { namespace: 'p1' }));

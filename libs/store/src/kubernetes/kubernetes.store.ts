@@ -108,6 +108,7 @@ export class KubernetesStore implements ResourceStore {
       list.metadata.continue = encodeContinueToken(
         JSON.stringify([objectKey(scopeOf(last), last.metadata.name), page.continue]),
       );
+      if (page.remainingItemCount !== undefined) list.metadata.remainingItemCount = page.remainingItemCount;
     }
     return list;
   }
