@@ -5,6 +5,7 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { KindRegistry, ApiGroupRegistry, type Authenticator, type Authorizer, type KindDefinition } from '@mortise/api';
 import {
+  AdmissionChain,
   KERNEL_PUBLIC_PATHS,
   OpenWatches,
   RequestPipeline,
@@ -101,20 +102,23 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   });
   pipeline.install(app);
   const watches = new OpenWatches();
+  const admission = new AdmissionChain();
   const rest = new ResourceRest({
     store,
     kinds,
     validatorFor: options.validatorFor ?? ((def) => compileResourceValidator(def)),
+    admission,
   });
   registerResourceRoutes(app, {
     kinds,
     rest,
     watches,
+    authorizer: () => pipeline.currentAuthorizer,
     ...(options.watchBookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: options.watchBookmarkIntervalMs } : {}),
   });
 
   const nest = await NestFactory.create<NestFastifyApplication>(
-    KernelModule.forRoot({ kinds, store, pipeline, readiness, metrics, logger }, options.modules),
+    KernelModule.forRoot({ kinds, store, pipeline, admission, readiness, metrics, logger }, options.modules),
     adapter,
     { bodyParser: false, logger: new NestLogger(logger), abortOnError: false },
   );
@@ -162,6 +166,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     kinds,
     store,
     pipeline,
+    admission,
     readiness,
     metrics,
     logger,

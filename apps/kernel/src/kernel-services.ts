@@ -1,5 +1,5 @@
 import type { KindRegistry } from '@mortise/api';
-import type { RequestPipeline } from '@mortise/apiserver';
+import type { AdmissionChain, RequestPipeline } from '@mortise/apiserver';
 import type { KernelMetrics, Logger, ReadinessRegistry } from '@mortise/observability';
 import type { ResourceStore } from '@mortise/store';
 
@@ -8,6 +8,7 @@ export interface KernelServices {
   kinds: KindRegistry;
   store: ResourceStore;
   pipeline: RequestPipeline;
+  admission: AdmissionChain;
   readiness: ReadinessRegistry;
   metrics: KernelMetrics;
   logger: Logger;

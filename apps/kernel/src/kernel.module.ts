@@ -1,5 +1,6 @@
 import { Global, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import {
+  ADMISSION,
   KIND_REGISTRY,
   LOGGER,
   METRICS,
@@ -26,6 +27,7 @@ export class KernelModule {
       { provide: KIND_REGISTRY, useValue: services.kinds },
       { provide: RESOURCE_STORE, useValue: services.store },
       { provide: REQUEST_PIPELINE, useValue: services.pipeline },
+      { provide: ADMISSION, useValue: services.admission },
       { provide: PUBLIC_ROUTES, useValue: services.pipeline.publicRoutes },
       { provide: READINESS, useValue: services.readiness },
       { provide: METRICS, useValue: services.metrics },

@@ -33,3 +33,4 @@ export * from './resource-paths.js';
 export * from './openapi.js';
 export * from './kinds/tenant/tenant-status.schema.js';
 export * from './schema-validator.js';
+export * from './admission.js';

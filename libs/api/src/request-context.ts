@@ -89,8 +89,20 @@ export interface Decision {
   reason: string;
   role?: { kind: string; name: string; workspace?: string; project?: string } | null;
   binding?: { kind: string; name: string; workspace?: string; project?: string } | null;
+  /**
+   * A list or watch allowed only over the objects the caller may `get`: the
+   * server returns those (via `Authorizer.mayGet`) instead of refusing.
+   */
+  filtered?: boolean;
+}
+
+/** The part of a stored object that decides whether a caller may see it. */
+export interface ObjectLocation {
+  metadata: { name: string; namespace?: string; workspace?: string };
 }
 
 export interface Authorizer {
   authorize(caller: Caller, info: RequestInfo): Promise<Decision> | Decision;
+  /** Whether the caller may `get` one stored object; filters lists and watches a `filtered` decision allowed. */
+  mayGet?(caller: Caller, apiGroup: string, resource: string, object: ObjectLocation): boolean;
 }

@@ -13,9 +13,19 @@ function describeRequest(info: RequestInfo): string {
   return `${info.verb} ${resource}${name}${group}${where}`;
 }
 
-/** Asks the authorizer once; a denial becomes ForbiddenError naming what was refused and why. */
-export async function authorize(authorizer: Authorizer, caller: Caller, info: RequestInfo): Promise<Decision> {
+/**
+ * Asks the authorizer once; a denial becomes ForbiddenError naming what was
+ * refused and why.
+ * `record` sees every decision, allowed or not, before anything is thrown.
+ */
+export async function authorize(
+  authorizer: Authorizer,
+  caller: Caller,
+  info: RequestInfo,
+  record?: (decision: Decision) => void,
+): Promise<Decision> {
   const decision = await authorizer.authorize(caller, info);
+  record?.(decision);
   if (!decision.allowed) {
     throw new ForbiddenError(
       `user "${caller.user.username}" cannot ${describeRequest(info)}${decision.reason ? `: ${decision.reason}` : ''}`,

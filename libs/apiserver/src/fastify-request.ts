@@ -1,4 +1,4 @@
-import type { Caller, RequestInfo } from '@mortise/api';
+import type { Caller, Decision, RequestInfo } from '@mortise/api';
 
 /** What the pipeline stages attach to every request, for later stages and handlers. */
 declare module 'fastify' {
@@ -7,6 +7,8 @@ declare module 'fastify' {
     caller: Caller;
     /** Set by the RequestInfo stage. */
     requestInfo: RequestInfo;
+    /** Set by the authorization stage; null for public paths or without an authorizer. */
+    decision: Decision | null;
     /** `process.hrtime.bigint()` when the request arrived. */
     receivedAt: bigint;
   }

@@ -15,3 +15,4 @@ export * from './scope-stamp.js';
 export * from './server-options.js';
 export * from './watch-stream.js';
 export * from './kernel-tokens.js';
+export * from './admission-chain.js';

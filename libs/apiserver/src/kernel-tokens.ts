@@ -12,3 +12,5 @@ export const RESOURCE_STORE = Symbol.for('mortise.resource-store');
 export const READINESS = Symbol.for('mortise.readiness');
 export const METRICS = Symbol.for('mortise.metrics');
 export const LOGGER = Symbol.for('mortise.logger');
+/** The AdmissionChain every generic REST write passes; features add their plugins to it. */
+export const ADMISSION = Symbol.for('mortise.admission');

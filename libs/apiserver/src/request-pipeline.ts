@@ -75,6 +75,11 @@ export class RequestPipeline {
     return this;
   }
 
+  /** The authorizer in force, if any. */
+  get currentAuthorizer(): Authorizer | undefined {
+    return this.authorizer;
+  }
+
   get isAuthorized(): boolean {
     return this.authorizer !== undefined;
   }
@@ -88,6 +93,7 @@ export class RequestPipeline {
     app.decorateRequest('caller', null as unknown as Caller);
     app.decorateRequest('requestInfo', null as unknown as RequestInfo);
     app.decorateRequest('receivedAt', 0n);
+    app.decorateRequest('decision', null);
 
     app.addHook('onRequest', async (request, reply) => {
       request.receivedAt = process.hrtime.bigint();
@@ -110,7 +116,7 @@ export class RequestPipeline {
       }
       if (!isPublic && this.authorizer) {
         try {
-          await authorize(this.authorizer, request.caller, request.requestInfo);
+          await authorize(this.authorizer, request.caller, request.requestInfo, (d) => (request.decision = d));
         } catch (err) {
           request.log.warn(
             { user: request.caller.user.username, verb: request.requestInfo.verb, path: request.requestInfo.path },

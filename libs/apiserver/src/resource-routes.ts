@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { KindRegistry } from '@mortise/api';
+import type { Authorizer, KindDefinition, KindRegistry, Resource } from '@mortise/api';
+import type { WatchEvent } from '@mortise/store';
 import { sendErrorStatus } from './error-status.js';
 import { parseListQuery } from './list-query.js';
 import { JSON_PATCH_TYPE, MERGE_PATCH_TYPE, type ResourceRest } from './resource-rest.js';
@@ -16,6 +17,41 @@ export interface ResourceRoutesOptions {
   watches: OpenWatches;
   /** How often a watch that asked for bookmarks gets one. */
   bookmarkIntervalMs?: number;
+  /** The authorizer in force (it may be set after the routes), to narrow lists and watches allowed in part. */
+  authorizer?: () => Authorizer | undefined;
+}
+
+/** Query parameters as strings, for admission plugins (`?cascade=true`). */
+function queryOptions(query: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries((query ?? {}) as Record<string, unknown>)) {
+    if (typeof value === 'string') out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * The items a partly allowed list or watch may show: those the caller may
+ * `get`. Without a way to ask per object, nothing is shown (default deny).
+ */
+function visibleFilter(
+  request: FastifyRequest,
+  def: KindDefinition,
+  authorizer: Authorizer | undefined,
+): ((object: Resource) => boolean) | undefined {
+  if (!request.decision?.filtered) return undefined;
+  const mayGet = authorizer?.mayGet?.bind(authorizer);
+  if (!mayGet) return () => false;
+  return (object) => mayGet(request.caller, def.group, def.plural, object);
+}
+
+async function* filterEvents(
+  events: AsyncIterable<WatchEvent>,
+  visible: (object: Resource) => boolean,
+): AsyncIterable<WatchEvent> {
+  for await (const event of events) {
+    if (event.type === 'BOOKMARK' || visible(event.object)) yield event;
+  }
 }
 
 const PATCH_TYPES = [
@@ -51,11 +87,13 @@ function resourceHandler(
 
   const handle = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const target = resolveResourceTarget(kinds, request.requestInfo);
+    const visible = visibleFilter(request, target.def, options.authorizer?.());
+    const ctx = { caller: request.caller, options: queryOptions(request.query), ...(visible ? { visible } : {}) };
     switch (target.verb) {
       case 'get':
-        return rest.get(target);
+        return rest.get(target, ctx);
       case 'list':
-        return rest.list(target, parseListQuery(request.query));
+        return rest.list(target, parseListQuery(request.query), ctx);
       case 'watch': {
         const query = parseListQuery(request.query);
         const controller = watches.track();
@@ -65,16 +103,20 @@ function resourceHandler(
         const timer = query.timeoutSeconds ? setTimeout(end, query.timeoutSeconds * 1000) : undefined;
         controller.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
         const scope = storeScopeOf(target);
+        const labelSelector = rest.labelSelectorFor(target, query, ctx);
         const events = rest.store.watch({
           kind: { group: target.def.group, kind: target.def.kind },
           ...(scope !== undefined ? { scope } : {}),
-          ...(query.labelSelector !== undefined ? { labelSelector: query.labelSelector } : {}),
+          ...(labelSelector !== undefined ? { labelSelector } : {}),
           ...(query.fieldSelector !== undefined ? { fieldSelector: query.fieldSelector } : {}),
           ...(query.resourceVersion !== undefined ? { resourceVersion: query.resourceVersion } : {}),
           ...(query.allowWatchBookmarks ? { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000 } : {}),
           signal: controller.signal,
         });
-        const stream = watchStream(events, { allowBookmarks: query.allowWatchBookmarks, signal: controller.signal });
+        const stream = watchStream(visible ? filterEvents(events, visible) : events, {
+          allowBookmarks: query.allowWatchBookmarks,
+          signal: controller.signal,
+        });
         stream.once('close', end);
         // Send the headers now: a watch from the current version may not have an event for a long time.
         setImmediate(() => {
@@ -83,15 +125,15 @@ function resourceHandler(
         return reply.type('application/json;stream=watch').send(stream);
       }
       case 'create':
-        return reply.code(201).send(await rest.create(target, request.body));
+        return reply.code(201).send(await rest.create(target, request.body, ctx));
       case 'update':
-        return rest.update(target, request.body);
+        return rest.update(target, request.body, ctx);
       case 'patch':
-        return rest.patch(target, request.headers['content-type'] ?? '', request.body);
+        return rest.patch(target, request.headers['content-type'] ?? '', request.body, ctx);
       case 'delete':
-        return rest.delete(target, request.body);
+        return rest.delete(target, request.body, ctx);
       case 'deletecollection':
-        return rest.deleteCollection(target, parseListQuery(request.query));
+        return rest.deleteCollection(target, parseListQuery(request.query), ctx);
       default: {
         const unreachable: never = target.verb;
         return unreachable;

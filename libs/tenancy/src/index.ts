@@ -1,1 +1,12 @@
-export {};
+export * from './builtin-roles.js';
+export * from './builtin-role-stamper.js';
+export * from './builtin-role-protection.js';
+export * from './tenancy-kinds.js';
+export * from './members.service.js';
+export * from './tenancy-cleanup.js';
+export * from './workspace-lifecycle.js';
+export * from './project-lifecycle.js';
+export * from './platform-bootstrap.js';
+export * from './group-membership-guard.js';
+export * from './http/members.controller.js';
+export * from './access-control.module.js';

@@ -80,9 +80,9 @@ export async function startTestKernel(options: KernelOptions = {}): Promise<Test
 }
 
 /** Reads a newline-delimited JSON watch stream event by event. */
-export async function openWatch(fullUrl: string): Promise<WatchReader> {
+export async function openWatch(fullUrl: string, headers: Record<string, string> = {}): Promise<WatchReader> {
   const controller = new AbortController();
-  const response = await fetch(fullUrl, { signal: controller.signal });
+  const response = await fetch(fullUrl, { signal: controller.signal, headers });
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let buffered = '';
