@@ -8,6 +8,8 @@ import { build } from 'esbuild';
 // Optional packages Nest and Fastify load only when used, and the native sqlite binding.
 const external = [
   'better-sqlite3',
+  // argon2 finds its prebuilt native binding relative to its own files.
+  'argon2',
   '@nestjs/microservices',
   '@nestjs/microservices/*',
   '@nestjs/websockets',

@@ -9,10 +9,29 @@ import { createKernel } from '@mortise/kernel';
 import { load, type LoadOptions, type LoadResult } from './autocannon.js';
 import { startBareFastify, startBareNest } from './baselines.js';
 import { measureColdStart } from './cold-start.js';
+import { benchTokenVerify } from './token-verify.js';
+import { measureAuthOverhead } from './auth-overhead.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const TENANT = '/kapis/tenant.mortise.io/v1/workspaces';
+const ADMIN_PASSWORD = 'bench-admin-password';
+
+async function login(url: string): Promise<string> {
+  const res = await fetch(`${url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id: 'mortise-cli',
+      username: 'admin',
+      password: ADMIN_PASSWORD,
+    }),
+  });
+  const body = (await res.json()) as { access_token?: string };
+  if (!body.access_token) throw new Error(`bench login failed: ${res.status}`);
+  return body.access_token;
+}
 
 interface Row {
   name: string;
@@ -41,11 +60,15 @@ async function main(): Promise<void> {
   await bareNest.close();
 
   const dataDir = mkdtempSync(join(tmpdir(), 'mortise-bench-'));
-  const kernel = await createKernel({ config: { store: 'sqlite', dataDir, logLevel: 'silent' } });
+  const kernel = await createKernel({
+    config: { store: 'sqlite', dataDir, logLevel: 'silent' },
+    identity: { admin: { password: ADMIN_PASSWORD } },
+  });
+  const auth = { authorization: `Bearer ${await login(kernel.url)}` };
   for (let i = 0; i < 100; i++) {
     const res = await fetch(`${kernel.url}${TENANT}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify({
         metadata: { name: `ws-${i}`, labels: { bench: 'yes' } },
         spec: { displayName: `Workspace ${i}` },
@@ -53,8 +76,27 @@ async function main(): Promise<void> {
     });
     if (res.status !== 201) throw new Error(`seeding failed: ${res.status} ${await res.text()}`);
   }
-  rows.push(await measure('kernel GET object', { url: `${kernel.url}${TENANT}/ws-42` }));
-  rows.push(await measure('kernel LIST 100', { url: `${kernel.url}${TENANT}?labelSelector=bench%3Dyes` }));
+  const keyRes = await fetch(`${kernel.url}/kapis/iam.mortise.io/v1/apikeys`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ metadata: { name: 'bench' }, spec: {} }),
+  });
+  const apiKey = ((await keyRes.json()) as { status: { secret: string } }).status.secret;
+  const object = `${kernel.url}${TENANT}/ws-42`;
+  rows.push(await measure('kernel GET object', { url: object, headers: auth }));
+  const overhead = await measureAuthOverhead({
+    url: object,
+    bearer: auth.authorization.slice('Bearer '.length),
+    apiKey,
+    // The same GET, its path made public: the request carries no credential, everything else is identical.
+    makePublic: () => kernel.pipeline.publicRoutes.addExact(`${TENANT}/ws-42`),
+    rounds: 4,
+    duration: DURATION_S,
+    connections: CONNECTIONS,
+  });
+  rows.push(
+    await measure('kernel LIST 100', { url: `${kernel.url}${TENANT}?labelSelector=bench%3Dyes`, headers: auth }),
+  );
   let created = 0;
   rows.push(
     await measure('kernel POST', {
@@ -63,7 +105,7 @@ async function main(): Promise<void> {
         {
           method: 'POST',
           path: TENANT,
-          headers: { 'content-type': 'application/json' },
+          headers: { ...auth, 'content-type': 'application/json' },
           setupRequest: (request) => ({
             ...request,
             body: JSON.stringify({ metadata: { name: `post-${process.pid}-${created++}` }, spec: {} }),
@@ -92,6 +134,15 @@ async function main(): Promise<void> {
       'vs Fastify': (result.requests.average / fastifyRps).toFixed(2),
       'vs Nest': (result.requests.average / nestRps).toFixed(2),
     })),
+  );
+  console.log(
+    `authenticated GET vs the same GET public (median of 4 interleaved rounds, public ${Math.round(overhead.publicRps)} req/s): ` +
+      `bearer ${overhead.bearerRatio.toFixed(2)}×, API key ${overhead.apiKeyRatio.toFixed(2)}× (goal ≥ 0.9×); ` +
+      `bearer vs public with an equally long header ${overhead.bearerVsPaddedRatio.toFixed(2)}×`,
+  );
+  const verify = await benchTokenVerify();
+  console.log(
+    `token verify: cold ${verify.coldMicros.toFixed(1)} µs, cached ${verify.cachedMicros.toFixed(2)} µs (goal ≤ 10 µs), API key cached ${verify.apiKeyCachedMicros.toFixed(2)} µs`,
   );
   console.log('cold start to first /readyz 200 (goal 700 ms), idle RSS (goal 80 MB):');
   console.log(`  bundled dist/mortise.mjs (npm start): ${coldBundle.readyMs} ms, ${coldBundle.idleRssMb} MB`);

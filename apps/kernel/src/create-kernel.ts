@@ -25,6 +25,7 @@ import { NestLogger } from './nest-logger.js';
 import { openStore } from './open-store.js';
 import { StatusExceptionFilter } from './http/status-exception.filter.js';
 import { registerKernelKinds, compileResourceValidator } from '@mortise/api';
+import { IamModule, Identity, type IamConfig, type IamModuleOptions } from '@mortise/iam';
 
 export interface KernelOptions {
   /** Over the in-process defaults: port 0 on 127.0.0.1, memory store, logs silent unless MORTISE_LOG_LEVEL says otherwise. */
@@ -44,6 +45,12 @@ export interface KernelOptions {
   watchBookmarkIntervalMs?: number;
   /** Checks objects against their kind's schema; defaults to the schemas in `@mortise/api`. */
   validatorFor?: ResourceValidatorFactory;
+  /**
+   * Identity (users, tokens, API keys; every non-public route then needs a
+   * credential). On by default, with the first admin's password from
+   * `MORTISE_ADMIN_PASSWORD`; `false` only for tests of the bare pipeline.
+   */
+  identity?: IamModuleOptions | false;
 }
 
 export interface RouteEntry {
@@ -92,7 +99,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     ...(options.authorizer ? { authorizer: options.authorizer } : {}),
     observers: [metricsObserver(metrics), auditObserver(logger)],
   });
-  pipeline.publicRoutes.addExact(...KERNEL_PUBLIC_PATHS);
+  pipeline.publicRoutes.addExact(...KERNEL_PUBLIC_PATHS.filter((path) => config.metricsPublic || path !== '/metrics'));
 
   const adapter = new FastifyAdapter(fastifyServerOptions({ logger, bodyLimit: config.bodyLimit }));
   const app = adapter.getInstance<FastifyInstance>();
@@ -118,7 +125,10 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   });
 
   const nest = await NestFactory.create<NestFastifyApplication>(
-    KernelModule.forRoot({ kinds, store, pipeline, admission, readiness, metrics, logger }, options.modules),
+    KernelModule.forRoot({ kinds, store, pipeline, admission, readiness, metrics, logger }, [
+      ...identityModule(options.identity, config),
+      ...(options.modules ?? []),
+    ]),
     adapter,
     { bodyParser: false, logger: new NestLogger(logger), abortOnError: false },
   );
@@ -133,6 +143,8 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (options.identity !== false && config.publicUrl === '') nest.get(Identity).useIssuer(url);
   readiness.markStarted();
   logger.info({ port, host: config.host, store: config.store }, 'mortise kernel listening');
 
@@ -158,7 +170,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   };
 
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     config,
     app,
     nest,
@@ -173,4 +185,20 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     routes: () => [...routes],
     close,
   };
+}
+
+function identityModule(options: IamModuleOptions | false | undefined, config: KernelConfig): DynamicModule[] {
+  if (options === false) return [];
+  const adminPassword = process.env.MORTISE_ADMIN_PASSWORD;
+  return [
+    IamModule.forRoot({
+      ...options,
+      config: {
+        ...(config.identity as Partial<IamConfig>),
+        ...(config.publicUrl !== '' ? { issuer: config.publicUrl } : {}),
+        ...options?.config,
+      },
+      admin: options?.admin ?? (adminPassword ? { password: adminPassword } : {}),
+    }),
+  ];
 }

@@ -195,3 +195,40 @@ describe(RequestPipeline.name, () => {
     });
   });
 });
+
+describe(`${RequestPipeline.name}.requireAuthentication`, () => {
+  const apps: FastifyInstance[] = [];
+  async function start(authorizer?: Authorizer): Promise<FastifyInstance> {
+    const app = fastify(fastifyServerOptions({ logger: createLogger({ level: 'silent' }) }));
+    const pipeline = new RequestPipeline({
+      authenticators: [bearer],
+      ...(authorizer ? { authorizer } : {}),
+    }).requireAuthentication();
+    pipeline.publicRoutes.addExact('/healthz');
+    pipeline.install(app);
+    RequestPipeline.installStatusHandlers(app);
+    app.get('/healthz', async () => 'ok');
+    app.get('/private', async (request) => request.caller.user.username);
+    await app.ready();
+    apps.push(app);
+    return app;
+  }
+  after(async () => {
+    for (const app of apps) await app.close();
+  });
+
+  it('answers a non-public request without a credential with 401, with or without an authorizer', async () => {
+    for (const app of [await start(), await start(onlyAda)]) {
+      const res = await app.inject({ url: '/private' });
+      assert.equal(res.statusCode, 401);
+      assert.match(res.headers['www-authenticate'] as string, /^Bearer/);
+      assert.equal((await app.inject({ url: '/private', headers: { authorization: 'Bearer good' } })).body, 'ada');
+      assert.equal((await app.inject({ url: '/healthz' })).statusCode, 200);
+    }
+  });
+
+  it('still lets an authorizer that grants anonymous access decide', async () => {
+    const app = await start({ authorize: () => ({ allowed: true, reason: 'open' }) });
+    assert.equal((await app.inject({ url: '/private' })).body, 'system:anonymous');
+  });
+});

@@ -1,4 +1,5 @@
 import {
+  ForbiddenError,
   NotFoundError,
   UnauthorizedError,
   type Authenticator,
@@ -49,6 +50,7 @@ export class RequestPipeline {
   readonly publicRoutes: PublicRouteRegistry;
   private readonly authenticators: Authenticator[];
   private authorizer: Authorizer | undefined;
+  private authenticationRequired = false;
   private readonly observers: CompletedRequestObserver[];
 
   constructor(options: RequestPipelineOptions = {}) {
@@ -61,6 +63,18 @@ export class RequestPipeline {
   /** Adds a credential strategy after those given at construction. */
   useAuthenticator(authenticator: Authenticator): this {
     this.authenticators.push(authenticator);
+    return this;
+  }
+
+  /**
+   * From now on a non-public request without a credential is refused with
+   * 401 (and `WWW-Authenticate`): when the authorizer denies it (the
+   * authorizer still decides, and may grant anonymous access), or at once
+   * when there is no authorizer. Identity calls this once it can issue
+   * credentials.
+   */
+  requireAuthentication(): this {
+    this.authenticationRequired = true;
     return this;
   }
 
@@ -114,7 +128,9 @@ export class RequestPipeline {
         if (!(isPublic && err instanceof UnauthorizedError)) throw err;
         request.caller = await authenticate([], request);
       }
-      if (!isPublic && this.authorizer) {
+      if (isPublic) return;
+      const mustLogIn = this.authenticationRequired && request.caller.credential === 'anonymous';
+      if (this.authorizer) {
         try {
           await authorize(this.authorizer, request.caller, request.requestInfo, (d) => (request.decision = d));
         } catch (err) {
@@ -122,8 +138,11 @@ export class RequestPipeline {
             { user: request.caller.user.username, verb: request.requestInfo.verb, path: request.requestInfo.path },
             'request denied',
           );
-          throw err;
+          // Refused without a credential: the answer is "log in" (401), not "forbidden".
+          throw mustLogIn && err instanceof ForbiddenError ? loginRequired() : err;
         }
+      } else if (mustLogIn) {
+        throw loginRequired();
       }
     });
     app.addHook('onResponse', async (request, reply) => this.complete(request, reply));
@@ -155,6 +174,10 @@ export class RequestPipeline {
       }
     }
   }
+}
+
+function loginRequired(): UnauthorizedError {
+  return new UnauthorizedError('log in first: send a bearer token, an API key or the session cookie');
 }
 
 export function notFoundRoute(request: FastifyRequest): NotFoundError {

@@ -27,7 +27,8 @@ export function configReference(): string {
     }
     const { env, yaml } = CONFIG_SOURCES[key];
     const value = DEFAULT_CONFIG[key];
-    const defaultValue = value === '' ? 'empty' : `\`${String(value)}\``;
+    const defaultValue =
+      value === '' ? 'empty' : `\`${typeof value === 'object' ? JSON.stringify(value) : String(value)}\``;
     rows.push(
       `| \`${env}\` | \`${yaml}\` | ${defaultValue} | ${cell(schema[MUST_BE] ?? '')} | ${cell(schema.description)} |`,
     );

@@ -1,10 +1,11 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { IamSettingsSchema } from '@mortise/iam';
 
 /** How each setting is described in the one-line error when it is wrong. */
 export const MUST_BE = 'x-must-be';
 
-function described<T extends TSchema>(schema: T, mustBe: string): T {
-  return { ...schema, [MUST_BE]: mustBe };
+function described<T extends TSchema>(schema: T, mustBe: string, description?: string): T {
+  return { ...schema, [MUST_BE]: mustBe, ...(description === undefined ? {} : { description }) };
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -48,6 +49,21 @@ export const KernelConfigSchema = Type.Object({
     }),
     'an integer number of bytes 1024-1073741824',
   ),
+  publicUrl: described(
+    Type.String({ pattern: '^(https?://[^\\s]+)?$' }),
+    'an http(s) URL, or empty',
+    'external base URL: the token issuer and discovery base; empty: the address the kernel listens on',
+  ),
+  metricsPublic: described(
+    Type.Boolean(),
+    'true or false',
+    '`false` moves `/metrics` behind authentication (and, once roles exist, a role)',
+  ),
+  identity: described(
+    IamSettingsSchema,
+    'a mapping of identity settings (see libs/iam/README.md)',
+    'token lifetimes, lockout, rate limits, password length, OAuth clients, `keyEncryptionKey`, key rotation; as JSON in the variable',
+  ),
   shutdownTimeoutSeconds: described(
     Type.Number({
       exclusiveMinimum: 0,
@@ -68,6 +84,9 @@ export const DEFAULT_CONFIG: KernelConfig = {
   storeNamespace: '',
   logLevel: 'info',
   bodyLimit: 1024 * 1024,
+  publicUrl: '',
+  metricsPublic: true,
+  identity: {},
   shutdownTimeoutSeconds: 10,
 };
 
@@ -80,6 +99,9 @@ export const CONFIG_SOURCES: Record<keyof KernelConfig, { env: string; yaml: str
   storeNamespace: { env: 'MORTISE_STORE_NAMESPACE', yaml: 'storeNamespace' },
   logLevel: { env: 'MORTISE_LOG_LEVEL', yaml: 'logLevel' },
   bodyLimit: { env: 'MORTISE_BODY_LIMIT', yaml: 'bodyLimit' },
+  publicUrl: { env: 'MORTISE_PUBLIC_URL', yaml: 'publicUrl' },
+  metricsPublic: { env: 'MORTISE_METRICS_PUBLIC', yaml: 'metricsPublic' },
+  identity: { env: 'MORTISE_IDENTITY', yaml: 'identity' },
   shutdownTimeoutSeconds: { env: 'MORTISE_SHUTDOWN_TIMEOUT', yaml: 'shutdownTimeoutSeconds' },
 };
 
@@ -89,6 +111,5 @@ export const CONFIG_SOURCES: Record<keyof KernelConfig, { env: string; yaml: str
  */
 export const ENVIRONMENT_ONLY: Record<string, string> = {
   MORTISE_CONFIG: 'path of the YAML file holding the settings below',
-  MORTISE_ADMIN_PASSWORD:
-    'password of the `admin` user created on first start; unset: a random one is printed once to stdout',
+  MORTISE_ADMIN_PASSWORD: 'password of the first `admin` (first start only); unset: generated and printed once',
 };

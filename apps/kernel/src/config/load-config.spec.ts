@@ -33,6 +33,21 @@ describe(loadConfig.name, () => {
     assert.equal(config.storeNamespace, 'mortise-system');
   });
 
+  it('reads identity settings from YAML, and booleans and JSON from the environment', () => {
+    const file = join(dir, 'identity.yaml');
+    writeFileSync(
+      file,
+      'identity:\n  accessTokenTtlSeconds: 600\n  clients:\n    - id: robot\n      grantTypes: [client_credentials]\n      actAs: bot\n',
+    );
+    const config = loadConfig({ MORTISE_CONFIG: file, MORTISE_METRICS_PUBLIC: 'false' });
+    assert.equal(config.identity.accessTokenTtlSeconds, 600);
+    assert.equal(config.identity.clients?.[0]?.actAs, 'bot');
+    assert.equal(config.metricsPublic, false);
+    const fromEnv = loadConfig({ MORTISE_IDENTITY: '{"passwordMinLength":12}' });
+    assert.equal(fromEnv.identity.passwordMinLength, 12);
+    assert.throws(() => loadConfig({ MORTISE_IDENTITY: '{"passwordMinLength":3}' }), ConfigError);
+  });
+
   const bad: Array<[NodeJS.ProcessEnv, string]> = [
     [{ MORTISE_PORT: 'abc' }, 'invalid configuration: MORTISE_PORT must be an integer 0-65535, got "abc"'],
     [{ MORTISE_PORT: '70000' }, 'invalid configuration: MORTISE_PORT must be an integer 0-65535, got "70000"'],

@@ -17,7 +17,15 @@ export class ConfigError extends Error {
 const NUMERIC = /^-?\d+(\.\d+)?$/;
 
 function fromEnv(value: string, defaultValue: unknown): unknown {
-  // Environment values are strings; numbers are converted only when they look like one, so "abc" stays wrong.
+  // Environment values are strings; numbers and booleans are converted only when they look like one, so "abc" stays wrong.
+  if (typeof defaultValue === 'boolean' && /^(true|false)$/.test(value.trim())) return value.trim() === 'true';
+  if (typeof defaultValue === 'object' && defaultValue !== null) {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  }
   return typeof defaultValue === 'number' && NUMERIC.test(value.trim()) ? Number(value) : value;
 }
 

@@ -286,7 +286,7 @@ describe('authorization matrix', () => {
     for (const name of ALL_CELLS) {
       const cell: Cell = CELLS[name];
       const res = await send(k, 'anonymous', cell);
-      assert.equal(res.status, 403, name);
+      assert.equal(res.status, 401, name);
     }
   });
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { openWatch } from '../testing/kernel-fixture.js';
+import { openWatch, passwordLogin, TEST_ADMIN_PASSWORD } from '../testing/kernel-fixture.js';
 
 const MAIN = new URL('../main.js', import.meta.url).pathname;
 /** The single-file bundle `npm start` runs (built by scripts/bundle-kernel.mjs). */
@@ -18,7 +18,14 @@ async function startProcess(
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, [entry], {
-    env: { ...process.env, MORTISE_LOG_LEVEL: 'info', MORTISE_HOST: '127.0.0.1', MORTISE_PORT: '0', ...env },
+    env: {
+      ...process.env,
+      MORTISE_LOG_LEVEL: 'info',
+      MORTISE_HOST: '127.0.0.1',
+      MORTISE_PORT: '0',
+      MORTISE_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -83,14 +90,15 @@ describe('kernel process', () => {
   it('on SIGTERM (bundled entry) finishes the in-flight request, ends open watches and exits 0', async () => {
     const { child, url, output } = await startProcess(BUNDLE, { MORTISE_STORE: 'sqlite', MORTISE_DATA_DIR: dataDir });
     const exited = once(child, 'exit');
-    const watch = await openWatch(`${url}/kapis/tenant.mortise.io/v1/workspaces?watch=true`);
+    const auth = { authorization: `Bearer ${await passwordLogin(url, 'admin', TEST_ADMIN_PASSWORD)}` };
+    const watch = await openWatch(`${url}/kapis/tenant.mortise.io/v1/workspaces?watch=true`, auth);
     assert.equal(watch.status, 200);
 
     // A request whose body is still arriving when the signal comes.
     const body = JSON.stringify({ metadata: { name: 'late' }, spec: {} });
     const slow = request(`${url}/kapis/tenant.mortise.io/v1/workspaces`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      headers: { ...auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
     });
     const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
       slow.on('response', (res) => {
@@ -116,7 +124,8 @@ describe('kernel process', () => {
 
     // The object written during shutdown survived in the sqlite store.
     const again = await startProcess(MAIN, { MORTISE_STORE: 'sqlite', MORTISE_DATA_DIR: dataDir });
-    const got = await fetch(`${again.url}/kapis/tenant.mortise.io/v1/workspaces/late`);
+    const againAuth = { authorization: `Bearer ${await passwordLogin(again.url, 'admin', TEST_ADMIN_PASSWORD)}` };
+    const got = await fetch(`${again.url}/kapis/tenant.mortise.io/v1/workspaces/late`, { headers: againAuth });
     assert.equal(got.status, 200);
     const againExited = once(again.child, 'exit');
     again.child.kill('SIGINT');

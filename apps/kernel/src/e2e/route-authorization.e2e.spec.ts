@@ -45,7 +45,8 @@ describe('every route passes the authorizer', () => {
         assert.notEqual(res.status, 403, `${route.method} ${route.url} is public`);
         continue;
       }
-      assert.equal(res.status, 403, `${route.method} ${route.url} → ${res.status}`);
+      // The authorizer decides; a refused caller without a credential is told to log in.
+      assert.equal(res.status, 401, `${route.method} ${route.url} → ${res.status}`);
       assert.deepEqual(
         seen,
         [`system:anonymous ${path}`],

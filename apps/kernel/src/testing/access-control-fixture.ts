@@ -67,6 +67,8 @@ export async function startAccessControlKernel(options: KernelOptions = {}): Pro
   const auditDir = mkdtempSync(join(tmpdir(), 'mortise-audit-'));
   const test = await startTestKernel({
     ...options,
+    // The tests create their users (admin included) themselves and call with test credentials.
+    identity: options.identity === false ? false : { ...options.identity, admin: false },
     authenticators: [new TestUserAuthenticator(), ...(options.authenticators ?? [])],
     kinds: [WIDGET_KIND, ...(options.kinds ?? [])],
     modules: [AccessControlModule.forRoot({ auditDir, admins: ['admin'] }), ...(options.modules ?? [])],
@@ -74,6 +76,7 @@ export async function startAccessControlKernel(options: KernelOptions = {}): Pro
   const as = (user: string, method: string, path: string, opts: CallOptions = {}): Promise<CallResult> =>
     test.call(method, path, {
       ...opts,
+      anonymous: user === 'anonymous',
       headers: { ...opts.headers, ...(user === 'anonymous' ? {} : { authorization: `Bearer test:${user}` }) },
     });
   const watchAs = (user: string, path: string): Promise<WatchReader> =>

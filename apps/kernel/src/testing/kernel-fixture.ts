@@ -1,5 +1,10 @@
 import { createKernel, type Kernel, type KernelOptions, type RouteEntry } from '../create-kernel.js';
 
+/** The first admin's password in test kernels. */
+export const TEST_ADMIN_PASSWORD = 'test-admin-password';
+/** Cheap argon2 parameters: tests exercise behaviour, not hashing cost. */
+const TEST_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+
 export interface CallOptions {
   /** Sent as JSON unless `raw` is given. */
   body?: unknown;
@@ -7,6 +12,8 @@ export interface CallOptions {
   raw?: string;
   contentType?: string;
   headers?: Record<string, string>;
+  /** Send no credential (by default calls carry the admin's token). */
+  anonymous?: boolean;
 }
 
 export interface CallResult {
@@ -22,9 +29,11 @@ export interface CallResult {
 export interface TestKernel {
   kernel: Kernel;
   url: string;
+  /** The admin's access token every call sends unless told otherwise; empty when identity is off. */
+  adminToken: string;
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
   /** Opens `?watch=true` on a collection path; read events with `next()`, end with `close()`. */
-  watch(path: string): Promise<WatchReader>;
+  watch(path: string, options?: Pick<CallOptions, 'headers' | 'anonymous'>): Promise<WatchReader>;
   /** Every registered route, for route-wide security tests. */
   routes(): RouteEntry[];
   close(): Promise<void>;
@@ -55,12 +64,29 @@ export interface WatchReader {
   close(): void;
 }
 
-/** Boots a kernel for one test file; defaults: memory store, port 0, silent logs. */
+/**
+ * Boots a kernel for one test file; defaults: memory store, port 0, silent
+ * logs, identity on with the admin logged in (calls carry its token).
+ */
 export async function startTestKernel(options: KernelOptions = {}): Promise<TestKernel> {
-  const kernel = await createKernel(options);
+  const identity =
+    options.identity === false
+      ? false
+      : {
+          admin: { password: TEST_ADMIN_PASSWORD },
+          ...options.identity,
+          config: { argon2: TEST_ARGON2, ...options.identity?.config },
+        };
+  const kernel = await createKernel({ ...options, identity });
   const url = kernel.url;
+  const adminToken =
+    identity === false || identity.admin === false ? '' : await passwordLogin(url, 'admin', TEST_ADMIN_PASSWORD);
+  const credentials = (opts: Pick<CallOptions, 'headers' | 'anonymous'>): Record<string, string> => ({
+    ...(adminToken !== '' && !opts.anonymous ? { authorization: `Bearer ${adminToken}` } : {}),
+    ...opts.headers,
+  });
   const call = async (method: string, path: string, opts: CallOptions = {}): Promise<CallResult> => {
-    const headers: Record<string, string> = { ...opts.headers };
+    const headers: Record<string, string> = credentials(opts);
     let payload: string | undefined;
     if (opts.raw !== undefined) payload = opts.raw;
     else if (opts.body !== undefined) payload = JSON.stringify(opts.body);
@@ -75,8 +101,21 @@ export async function startTestKernel(options: KernelOptions = {}): Promise<Test
     }
     return { status: response.status, headers: response.headers, text, body };
   };
-  const watch = async (path: string): Promise<WatchReader> => openWatch(url + path);
-  return { kernel, url, call, watch, routes: () => kernel.routes(), close: () => kernel.close() };
+  const watch = async (path: string, opts: Pick<CallOptions, 'headers' | 'anonymous'> = {}): Promise<WatchReader> =>
+    openWatch(url + path, credentials(opts));
+  return { kernel, url, adminToken, call, watch, routes: () => kernel.routes(), close: () => kernel.close() };
+}
+
+/** An access token from the password grant of the built-in `mortise-cli` client. */
+export async function passwordLogin(url: string, username: string, password: string): Promise<string> {
+  const response = await fetch(`${url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'password', client_id: 'mortise-cli', username, password }).toString(),
+  });
+  const body = (await response.json()) as { access_token?: string; error_description?: string };
+  if (!body.access_token) throw new Error(`login of ${username} failed: ${response.status} ${body.error_description}`);
+  return body.access_token;
 }
 
 /** Reads a newline-delimited JSON watch stream event by event. */

@@ -1,7 +1,13 @@
 import type { KindDefinition } from '../kind-definition.js';
 import type { KindRegistry } from '../kind-registry.js';
 import { APIKeyKind } from './iam/api-key.kind.js';
-import { LoginRecordKind, PasswordCredentialKind, RefreshTokenKind, SigningKeyKind } from './iam/internal.kind.js';
+import {
+  APIKeySecretKind,
+  LoginRecordKind,
+  PasswordCredentialKind,
+  RefreshTokenKind,
+  SigningKeyKind,
+} from './iam/internal.kind.js';
 import { GlobalRoleBindingKind, RoleBindingKind, WorkspaceRoleBindingKind } from './iam/role-binding.kind.js';
 import { GlobalRoleKind, RoleKind, RoleTemplateKind, WorkspaceRoleKind } from './iam/role.kind.js';
 import { UserKind } from './iam/user.kind.js';
@@ -27,6 +33,7 @@ export const kernelKinds: readonly KindDefinition[] = Object.freeze([
   SigningKeyKind,
   RefreshTokenKind,
   PasswordCredentialKind,
+  APIKeySecretKind,
   LoginRecordKind,
   WorkspaceKind,
   ProjectKind,

@@ -12,17 +12,21 @@ function internalKind<S extends TObject>(kind: string, plural: string, schema: S
  * purpose; the identity code owns their meaning.
  */
 
-/** A key the kernel signs tokens with. `previous` keys still verify; `retired` ones do not. */
+/**
+ * A key the kernel signs tokens with, named after its `kid`. The newest
+ * active key signs; older ones verify until `expiresAt` (set on rotation to
+ * outlive every token they signed), then are deleted.
+ */
 export const SigningKeySchema = ResourceSchema({
   spec: Type.Object({
-    /** JOSE algorithm, e.g. `EdDSA`, `ES256`, `RS256`. */
-    algorithm: Type.String(),
-    kid: Type.String(),
-    /** Private key as a JWK or PKCS#8 PEM; secret. */
+    /** JOSE algorithm: `ES256`. Verification takes it from here, never from the token. */
+    algorithm: StringEnum(['ES256'] as const),
+    /** PKCS#8 PEM, or `enc:v1:...` (AES-256-GCM) when a key-encryption key is configured; secret. */
     privateKey: Type.String(),
-    publicKey: Type.Optional(Type.String()),
-    state: StringEnum(['current', 'previous', 'retired'] as const),
-    createdAt: Timestamp(),
+    /** SPKI PEM. */
+    publicKey: Type.String(),
+    activeFrom: Timestamp(),
+    expiresAt: Type.Optional(Timestamp()),
   }),
 });
 export type SigningKey = ResourceOf<typeof SigningKeySchema>;
@@ -30,22 +34,27 @@ export type SigningKey = ResourceOf<typeof SigningKeySchema>;
 export const SigningKeyKind = internalKind('SigningKey', 'signingkeys', SigningKeySchema);
 
 /**
- * One refresh token, stored by hash. Tokens of one login share a `family`;
- * reusing a `used` token revokes the whole family (rotation with reuse detection).
+ * One refresh-token family: a login session, named after its `sid` (the
+ * claim in every access token of the session). A refresh token is
+ * `<sid>.<secret>`; only the SHA-256 of the one usable next is kept, plus
+ * those already spent: presenting a spent one revokes the family. One object
+ * per family makes rotation a single optimistic-concurrency update.
  */
 export const RefreshTokenSchema = ResourceSchema({
   spec: Type.Object({
-    /** SHA-256 of the token, base64url. The token itself is never stored. */
-    tokenHash: Type.String(),
-    family: Type.String(),
-    /** Login session id (`sid` claim). */
-    sessionId: Type.Optional(Type.String()),
     username: Type.String(),
+    /** The user's uid at login: a user recreated under the same name does not inherit the session. */
+    uid: Type.String(),
     clientId: Type.String(),
-    scope: Type.Optional(Type.String()),
+    /** SHA-256 (hex) of the refresh token that may be used next; absent for sessions without refresh. */
+    tokenHash: Type.Optional(Type.String()),
+    tokenExpiresAt: Type.Optional(Timestamp()),
+    /** SHA-256 (hex) of spent refresh tokens, newest last, bounded. */
+    spentHashes: Type.Optional(Type.Array(Type.String())),
+    /** The session ends here however often it is refreshed. */
     expiresAt: Timestamp(),
-    used: Type.Optional(Type.Boolean()),
     revoked: Type.Optional(Type.Boolean()),
+    revokedReason: Type.Optional(Type.String()),
   }),
 });
 export type RefreshToken = ResourceOf<typeof RefreshTokenSchema>;
@@ -55,12 +64,9 @@ export const RefreshTokenKind = internalKind('RefreshToken', 'refreshtokens', Re
 /** A user's password hash; one per user, named after the user. */
 export const PasswordCredentialSchema = ResourceSchema({
   spec: Type.Object({
-    username: Type.String(),
-    /** PHC string, e.g. `$argon2id$v=19$m=65536,t=3,p=4$...`. */
+    /** PHC string, e.g. `$argon2id$v=19$m=19456,t=2,p=1$...`. */
     hash: Type.String(),
-    changedAt: Type.Optional(Timestamp()),
-    /** Consecutive failed logins; reset on success. Drives the User's `Locked` state. */
-    failedAttempts: Type.Optional(Type.Integer({ minimum: 0 })),
+    changedAt: Timestamp(),
   }),
 });
 export type PasswordCredential = ResourceOf<typeof PasswordCredentialSchema>;
@@ -71,7 +77,18 @@ export const PasswordCredentialKind = internalKind(
   PasswordCredentialSchema,
 );
 
-/** One login attempt, kept for the user's login history and audits. */
+/** The SHA-256 of an API key's secret, named after the key, so the served APIKey never holds it. */
+export const APIKeySecretSchema = ResourceSchema({
+  spec: Type.Object({
+    /** SHA-256 (hex) of the whole key `mrt_<id>_<secret>`. */
+    hash: Type.String(),
+  }),
+});
+export type APIKeySecret = ResourceOf<typeof APIKeySecretSchema>;
+
+export const APIKeySecretKind = internalKind('APIKeySecret', 'apikeysecrets', APIKeySecretSchema);
+
+/** One login attempt of an existing user, for the user's login history; bounded in number and age per user. */
 export const LoginRecordSchema = ResourceSchema({
   spec: Type.Object({
     username: Type.String(),
@@ -80,7 +97,9 @@ export const LoginRecordSchema = ResourceSchema({
     type: Type.String(),
     sourceIP: Type.Optional(Type.String()),
     userAgent: Type.Optional(Type.String()),
+    /** `Success`, `InvalidCredentials`, `Locked`, `Disabled`. */
     reason: Type.Optional(Type.String()),
+    clientId: Type.Optional(Type.String()),
     time: Timestamp(),
   }),
 });

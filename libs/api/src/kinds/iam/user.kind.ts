@@ -12,11 +12,12 @@ export const UserSpecSchema = Type.Object({
   description: Type.Optional(Type.String()),
   disabled: Type.Optional(Type.Boolean()),
   /**
-   * Accepted on create and update only: the kernel hashes it into the
-   * internal PasswordCredential and strips it before storing the User, so it
-   * is never read back.
+   * Accepted on create only (later changes go through the `password`
+   * subresource): the kernel checks it against the password policy, hashes it
+   * into the internal PasswordCredential and strips it before storing the
+   * User, so it is never read back.
    */
-  password: Type.Optional(Type.String({ minLength: 8, maxLength: 1024, writeOnly: true })),
+  password: Type.Optional(Type.String({ maxLength: 1024, writeOnly: true })),
 });
 
 export const UserStatusSchema = Type.Object({

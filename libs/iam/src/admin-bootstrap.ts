@@ -1,0 +1,50 @@
+import { NotFoundError } from '@mortise/api';
+import type { ResourceStore } from '@mortise/store';
+import { IAM_API_VERSION, PLATFORM_ADMINS_GROUP, USER_KIND, type User } from './iam-kinds.js';
+import { randomToken } from './secret-digest.js';
+import type { UserService } from './user.service.js';
+
+export const ADMIN_USERNAME = 'admin';
+/** Which global role the admin gets once roles exist; the group stands in until then. */
+export const PENDING_ROLE_ANNOTATION = 'iam.mortise.io/pending-global-role';
+
+export interface AdminBootstrapOptions {
+  /** `MORTISE_ADMIN_PASSWORD`; absent: a random password is generated and printed once. */
+  password?: string;
+  email?: string;
+  /** Where the generated password is shown; stdout by default, never the log. */
+  print?: (line: string) => void;
+}
+
+/** On first start, creates the `admin` user. Does nothing when it already exists. */
+export async function bootstrapAdmin(
+  store: ResourceStore,
+  users: UserService,
+  options: AdminBootstrapOptions = {},
+): Promise<boolean> {
+  try {
+    await store.get({ ...USER_KIND, name: ADMIN_USERNAME });
+    return false;
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+  }
+  const generated = options.password === undefined || options.password === '';
+  const password = generated ? randomToken(18) : options.password!;
+  const admin: User = {
+    apiVersion: IAM_API_VERSION,
+    kind: USER_KIND.kind,
+    metadata: { name: ADMIN_USERNAME, annotations: { [PENDING_ROLE_ANNOTATION]: 'platform-admin' } },
+    spec: {
+      email: options.email ?? 'admin@mortise.local',
+      displayName: 'Administrator',
+      groups: [PLATFORM_ADMINS_GROUP],
+      password,
+    },
+  };
+  await users.createWithPassword(admin);
+  if (generated) {
+    const print = options.print ?? ((line: string) => process.stdout.write(line + '\n'));
+    print(`Created user "${ADMIN_USERNAME}" with password: ${password}  (shown once; change it after logging in)`);
+  }
+  return true;
+}

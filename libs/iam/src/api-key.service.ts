@@ -1,0 +1,191 @@
+import {
+  AUTHENTICATED_GROUP,
+  InvalidError,
+  NotFoundError,
+  UnauthorizedError,
+  type Caller,
+  type Resource,
+} from '@mortise/api';
+import type { ResourceStore } from '@mortise/store';
+import { assertMayActOnUser, isPlatformAdmin } from './caller-policy.js';
+import type { IamConfig } from './iam-config.js';
+import {
+  API_KEY_KIND,
+  API_KEY_SECRET_KIND,
+  IAM_API_VERSION,
+  USER_LABEL,
+  type APIKey,
+  type APIKeySecret,
+} from './iam-kinds.js';
+import type { IdentityView } from './identity-view.js';
+import { randomId, randomToken, secretsEqual, sha256Hex } from './secret-digest.js';
+import { SYSTEM_CLOCK, type Clock } from './clock.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
+
+export const API_KEY_PREFIX = 'mrt_';
+const KEY_ID = /^[0-9a-f]{20}$/;
+/** Last use is written at most this often per key, not on every request. */
+const LAST_USED_INTERVAL_MS = 60_000;
+/** A cached key is re-read from the store at least this often (expiry changes, deletion on a lagging watch). */
+const CACHE_TTL_MS = 5 * 60_000;
+
+interface VerifiedKey {
+  id: string;
+  owner: string;
+  expiresAt: number;
+}
+
+/**
+ * API keys `mrt_<id>_<secret>`: a 256-bit random secret of which only the
+ * SHA-256 is stored (in an internal APIKeySecret, so the served APIKey never
+ * holds it), found by id and compared in constant time. A slow password hash
+ * is not needed for a 256-bit secret and would cost ~50 ms per request.
+ */
+export class ApiKeyService {
+  private readonly cache: VerifiedTokenCache<VerifiedKey>;
+  private readonly lastUsedWritten = new Map<string, number>();
+
+  constructor(
+    private readonly store: ResourceStore,
+    private readonly identities: IdentityView,
+    config: IamConfig,
+    private readonly clock: Clock = SYSTEM_CLOCK,
+  ) {
+    this.cache = new VerifiedTokenCache(config.tokenCacheMaxEntries);
+  }
+
+  /**
+   * Prepares an APIKey for creation by `caller`: owner defaults to the
+   * caller, a fresh id becomes the name. Returns the object to store and the
+   * key to show once.
+   */
+  admitNewKey(caller: Caller, key: APIKey): { key: APIKey; secret: string } {
+    const owner = key.spec?.owner ?? caller.user.username;
+    assertMayActOnUser(caller, owner, { selfAllowed: true });
+    if (key.spec?.expiresAt !== undefined && !(Date.parse(key.spec.expiresAt) > this.clock.now())) {
+      throw new InvalidError('the expiry must be a future time', {
+        causes: [
+          { reason: 'FieldValueInvalid', field: 'spec.expiresAt', message: 'must be an RFC 3339 time in the future' },
+        ],
+      });
+    }
+    const id = randomId(10);
+    const admitted: APIKey = {
+      ...key,
+      apiVersion: IAM_API_VERSION,
+      kind: API_KEY_KIND.kind,
+      metadata: { ...key.metadata, name: id, labels: { ...key.metadata?.labels, [USER_LABEL]: owner } },
+      spec: { ...key.spec, owner },
+    };
+    delete admitted.metadata.generateName;
+    admitted.status = { id };
+    return { key: admitted, secret: `${API_KEY_PREFIX}${id}_${randomToken(32)}` };
+  }
+
+  /** An update keeps the owner (and its label) and can never set a secret. */
+  admitKeyUpdate(key: APIKey, previous: APIKey | undefined): void {
+    const owner = previous?.spec.owner;
+    if (owner !== undefined && key.spec?.owner !== owner) {
+      throw new InvalidError(`APIKey "${key.metadata.name}" is invalid`, {
+        causes: [{ reason: 'FieldValueForbidden', field: 'spec.owner', message: 'the owner of a key cannot change' }],
+      });
+    }
+    if (owner !== undefined) key.metadata.labels = { ...key.metadata.labels, [USER_LABEL]: owner };
+    if (key.status) delete key.status.secret;
+  }
+
+  /** Stores the secret's hash once the APIKey exists; the returned object carries the key in `status.secret`, once. */
+  async afterKeyCreated(created: Resource, secret: string): Promise<APIKey> {
+    const hash: APIKeySecret = {
+      apiVersion: IAM_API_VERSION,
+      kind: API_KEY_SECRET_KIND.kind,
+      metadata: { name: created.metadata.name },
+      spec: { hash: sha256Hex(secret) },
+    };
+    await this.store.create(hash);
+    this.identities.noteApiKey(created);
+    const key = created as APIKey;
+    return { ...key, status: { ...key.status, secret } };
+  }
+
+  async create(caller: Caller, key: APIKey): Promise<APIKey> {
+    const { key: admitted, secret } = this.admitNewKey(caller, key);
+    return this.afterKeyCreated(await this.store.create(admitted), secret);
+  }
+
+  /** The label selector that limits a list to what the caller may see: its own keys unless admin. */
+  ownerSelector(caller: Caller): string | undefined {
+    return isPlatformAdmin(caller) ? undefined : `${USER_LABEL}=${caller.user.username}`;
+  }
+
+  /** Whether the caller may see or delete this key. */
+  assertMayAccess(caller: Caller, key: Resource): void {
+    const owner = (key as APIKey).spec?.owner;
+    if (owner !== caller.user.username && !isPlatformAdmin(caller)) {
+      throw new NotFoundError(`apikeys "${key.metadata.name}" not found`, { name: key.metadata.name, kind: 'APIKey' });
+    }
+  }
+
+  async afterKeyDeleted(id: string): Promise<void> {
+    this.identities.noteApiKeyDeleted(id);
+    await this.store.delete({ ...API_KEY_SECRET_KIND, name: id }).catch(() => undefined);
+  }
+
+  /** The caller an `mrt_` key stands for; UnauthorizedError when unknown, wrong, expired or its owner is inactive. */
+  async authenticate(presented: string): Promise<Caller> {
+    const now = this.clock.now();
+    let verified = this.cache.get(presented, now);
+    if (verified === undefined) {
+      verified = await this.verifyInStore(presented, now);
+      this.cache.set(presented, verified);
+    }
+    const live = this.identities.apiKey(verified.id);
+    if (!live || (live.expiresAt !== undefined && live.expiresAt <= now)) {
+      this.cache.delete(presented);
+      throw new UnauthorizedError('the API key is expired or was deleted');
+    }
+    const owner = this.identities.activeUser(verified.owner);
+    if (!owner) throw new UnauthorizedError('the API key belongs to a user who is disabled or no longer exists');
+    this.touch(verified.id, now);
+    return {
+      user: { username: owner.username, uid: owner.uid, groups: [...owner.groups, AUTHENTICATED_GROUP] },
+      credential: 'apikey',
+      credentialId: verified.id,
+    };
+  }
+
+  private async verifyInStore(presented: string, now: number): Promise<VerifiedKey> {
+    const rest = presented.slice(API_KEY_PREFIX.length);
+    const sep = rest.indexOf('_');
+    const id = rest.slice(0, sep);
+    if (!presented.startsWith(API_KEY_PREFIX) || sep < 0 || !KEY_ID.test(id)) {
+      throw new UnauthorizedError('the API key is malformed');
+    }
+    let key: APIKey;
+    let stored: APIKeySecret;
+    try {
+      key = (await this.store.get({ ...API_KEY_KIND, name: id })) as APIKey;
+      stored = (await this.store.get({ ...API_KEY_SECRET_KIND, name: id })) as APIKeySecret;
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new UnauthorizedError('the API key is not valid');
+      throw err;
+    }
+    if (!secretsEqual(sha256Hex(presented), stored.spec.hash)) throw new UnauthorizedError('the API key is not valid');
+    const expiresAt = key.spec.expiresAt ? Date.parse(key.spec.expiresAt) : Infinity;
+    if (expiresAt <= now) throw new UnauthorizedError('the API key has expired');
+    return { id, owner: key.spec.owner ?? '', expiresAt: Math.min(expiresAt, now + CACHE_TTL_MS) };
+  }
+
+  private touch(id: string, now: number): void {
+    const last = this.lastUsedWritten.get(id) ?? 0;
+    if (now - last < LAST_USED_INTERVAL_MS) return;
+    this.lastUsedWritten.set(id, now);
+    void this.store
+      .patch(
+        { ...API_KEY_KIND, name: id },
+        { type: 'merge', patch: { status: { lastUsedTime: new Date(now).toISOString() } } },
+        { subresource: 'status' },
+      )
+      .catch(() => undefined);
+  }
+}

@@ -1,0 +1,44 @@
+import {
+  APIKeyKind,
+  APIKeySecretKind,
+  IAM_GROUP,
+  LoginRecordKind,
+  PasswordCredentialKind,
+  RefreshTokenKind,
+  SigningKeyKind,
+  UserKind,
+  type KindDefinition,
+} from '@mortise/api';
+import type { KindRef } from '@mortise/store';
+
+export type {
+  APIKey,
+  APIKeySecret,
+  LoginRecord,
+  PasswordCredential,
+  RefreshToken as RefreshTokenFamily,
+  SigningKey as SigningKeyObject,
+  User,
+} from '@mortise/api';
+
+function refOf(def: KindDefinition): KindRef {
+  return { group: def.group, kind: def.kind };
+}
+
+/** Kinds of `iam.mortise.io` this lib reads and writes (schemas in `@mortise/api`). */
+export const IAM_API_GROUP = IAM_GROUP;
+export const IAM_API_VERSION = `${IAM_GROUP}/v1`;
+
+export const USER_KIND = refOf(UserKind);
+export const API_KEY_KIND = refOf(APIKeyKind);
+export const API_KEY_SECRET_KIND = refOf(APIKeySecretKind);
+export const PASSWORD_CREDENTIAL_KIND = refOf(PasswordCredentialKind);
+export const SIGNING_KEY_KIND = refOf(SigningKeyKind);
+export const REFRESH_TOKEN_KIND = refOf(RefreshTokenKind);
+export const LOGIN_RECORD_KIND = refOf(LoginRecordKind);
+
+/** Label on login records, sessions and API keys naming the user they belong to. */
+export const USER_LABEL = 'iam.mortise.io/user';
+
+/** Marks a platform administrator until roles exist (see `caller-policy.ts`). */
+export const PLATFORM_ADMINS_GROUP = 'system:platform-admins';

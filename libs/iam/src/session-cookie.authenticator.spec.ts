@@ -1,0 +1,50 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { UnauthorizedError } from '@mortise/api';
+import { SessionCookieAuthenticator, sessionCookieOf } from './session-cookie.authenticator.js';
+import { createUser, startIdentity, type IdentityFixture } from './testing/identity-fixture.js';
+
+describe(SessionCookieAuthenticator.name, () => {
+  let fx: IdentityFixture;
+  let token: string;
+  before(async () => {
+    fx = await startIdentity();
+    const alice = await createUser(fx.identity, 'alice');
+    token = fx.identity.tokens.issue(
+      alice,
+      'console',
+      (await fx.identity.sessions.open(alice, 'console', undefined)).sid,
+      600,
+    ).token;
+  });
+  after(() => fx.identity.stop());
+
+  const request = (method: string, headers: Record<string, string>) => ({
+    method,
+    url: '/x',
+    ip: '127.0.0.1',
+    headers,
+  });
+
+  it('finds the session cookie among others', () => {
+    assert.equal(sessionCookieOf({ headers: { cookie: `a=1; mortise_session=${token}; b=2` } }), token);
+    assert.equal(sessionCookieOf({ headers: { cookie: 'mortise_session_x=1' } }), undefined);
+  });
+
+  it('authenticates safe methods by cookie and needs the CSRF header for unsafe ones', async () => {
+    const authenticator = new SessionCookieAuthenticator(fx.identity.tokens);
+    const cookie = `mortise_session=${token}`;
+    assert.equal((await authenticator.authenticate(request('GET', { cookie })))?.credential, 'cookie');
+    await assert.rejects(authenticator.authenticate(request('POST', { cookie })), UnauthorizedError);
+    await assert.rejects(
+      authenticator.authenticate(request('DELETE', { cookie, 'x-mortise-csrf': 'guess' })),
+      UnauthorizedError,
+    );
+    const csrf = fx.identity.tokens.csrfFor(token);
+    assert.equal(
+      (await authenticator.authenticate(request('POST', { cookie, 'x-mortise-csrf': csrf })))?.user.username,
+      'alice',
+    );
+    assert.equal(await authenticator.authenticate(request('GET', {})), undefined);
+  });
+});
