@@ -40,7 +40,8 @@ function layOutRuntime(root: string): void {
     const destination = join(root, copy.destination);
     for (const source of copy.sources) {
       const inRepo = join(REPO_ROOT, relative(workdir(from), source));
-      if (statSync(inRepo).isDirectory()) cpSync(inRepo, destination, { recursive: true });
+      // Workspace links stay relative, as COPY keeps them, so they resolve inside the layout.
+      if (statSync(inRepo).isDirectory()) cpSync(inRepo, destination, { recursive: true, verbatimSymlinks: true });
       else {
         const target = copy.destination.endsWith('/') ? join(destination, basename(source)) : destination;
         mkdirSync(dirname(target), { recursive: true });

@@ -14,6 +14,7 @@ try {
 
 const { createKernel } = await import('./create-kernel.js');
 const { startupFailureMessage } = await import('./startup-failure.js');
+const { guardProcessFaults } = await import('@mortise/runtime');
 let kernel: Awaited<ReturnType<typeof createKernel>>;
 try {
   kernel = await createKernel({ config });
@@ -23,6 +24,8 @@ try {
   process.stderr.write(`${message}\n`);
   process.exit(1);
 }
+// An error an extension raises outside any request is recorded on it instead of ending the kernel.
+guardProcessFaults(kernel.extensions, kernel.logger);
 
 let stopping = false;
 const stop = (signal: NodeJS.Signals): void => {
