@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const roots = ['libs', 'apps', 'extensions', 'bench'];
+const roots = ['libs', 'apps', 'extensions', 'bench', 'deploy'];
 const filters = process.argv.slice(2);
 const files = [];
 

@@ -29,6 +29,7 @@ import { KernelMetrics, ReadinessRegistry, createLogger, type Logger } from '@mo
 import type { ResourceStore } from '@mortise/store';
 import { DEFAULT_CONFIG, type KernelConfig } from './config/kernel-config.schema.js';
 import { KernelModule } from './kernel.module.js';
+import { registerBackupRoutes } from './http/backup.routes.js';
 import type { KernelServices } from './kernel-services.js';
 import { NestLogger } from './nest-logger.js';
 import { openStore } from './open-store.js';
@@ -143,12 +144,11 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     logger: logger,
     drainTimeoutMs: config.shutdownTimeoutSeconds * 1000,
   });
-  if (config.devLoads) {
-    void app.register(async (scope) => {
-      scope.setErrorHandler((err, request, reply) => sendErrorStatus(request, reply, err));
-      registerDevloadRoutes(scope, extensions);
-    });
-  }
+  void app.register(async (scope) => {
+    scope.setErrorHandler((err, request, reply) => sendErrorStatus(request, reply, err));
+    if (config.devLoads) registerDevloadRoutes(scope, extensions);
+    registerBackupRoutes(scope, store, config.dataDir);
+  });
   registerResourceRoutes(app, {
     kinds,
     rest,

@@ -5,3 +5,5 @@ export { KernelModule } from './kernel.module.js';
 export type { KernelServices } from './kernel-services.js';
 export { KERNEL_VERSION } from './kernel-version.js';
 export * from './testing/kernel-fixture.js';
+export * from './testing/kernel-process.js';
+export * from './config/config-reference.js';

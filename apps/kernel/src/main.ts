@@ -13,8 +13,17 @@ try {
 }
 
 const { createKernel } = await import('./create-kernel.js');
+const { startupFailureMessage } = await import('./startup-failure.js');
 const { guardProcessFaults } = await import('@mortise/runtime');
-const kernel = await createKernel({ config });
+let kernel: Awaited<ReturnType<typeof createKernel>>;
+try {
+  kernel = await createKernel({ config });
+} catch (err) {
+  const message = startupFailureMessage(err, config);
+  if (message === undefined) throw err;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
 // An error an extension raises outside any request is recorded on it instead of ending the kernel.
 guardProcessFaults(kernel.extensions, kernel.logger);
 

@@ -4,45 +4,89 @@ import { IamSettingsSchema } from '@mortise/iam';
 /** How each setting is described in the one-line error when it is wrong. */
 export const MUST_BE = 'x-must-be';
 
-function described<T extends TSchema>(schema: T, mustBe: string): T {
-  return { ...schema, [MUST_BE]: mustBe };
+function described<T extends TSchema>(schema: T, mustBe: string, description?: string): T {
+  return { ...schema, [MUST_BE]: mustBe, ...(description === undefined ? {} : { description }) };
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** The one schema for kernel configuration, from `mortise.yaml` and `MORTISE_*` environment variables. */
 export const KernelConfigSchema = Type.Object({
-  port: described(Type.Integer({ minimum: 0, maximum: 65535 }), 'an integer 0-65535'),
-  host: described(Type.String({ minLength: 1 }), 'a host name or IP address'),
-  dataDir: described(Type.String({ minLength: 1 }), 'a directory path'),
+  port: described(
+    Type.Integer({ minimum: 0, maximum: 65535, description: 'listening port; 0 picks a free one' }),
+    'an integer 0-65535',
+  ),
+  host: described(Type.String({ minLength: 1, description: 'listening address' }), 'a host name or IP address'),
+  dataDir: described(
+    Type.String({ minLength: 1, description: 'where the sqlite store keeps its file, `mortise.db`' }),
+    'a directory path',
+  ),
   store: described(
-    Type.Union([Type.Literal('sqlite'), Type.Literal('memory'), Type.Literal('kubernetes')]),
+    Type.Union([Type.Literal('sqlite'), Type.Literal('memory'), Type.Literal('kubernetes')], {
+      description:
+        '`sqlite`: one file in the data dir, one kernel process; `memory`: nothing survives a restart; `kubernetes`: custom resources and Secrets in a namespace, for several replicas (CRDs from `deploy/crds`, cluster from the service account or `KUBECONFIG`; see `libs/store/README.md`)',
+    }),
     'one of sqlite, memory, kubernetes',
   ),
-  /** The kubernetes store's namespace; empty: the kubeconfig context's, in a pod its own. */
   storeNamespace: described(
-    Type.Union([Type.Literal(''), Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 })]),
+    Type.Union([Type.Literal(''), Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 })], {
+      description: "the kubernetes store's namespace; empty: the kubeconfig context's, in a pod its own",
+    }),
     'a Kubernetes namespace name (DNS-1123 label) or empty',
   ),
-  logLevel: described(Type.Union(LOG_LEVELS.map((l) => Type.Literal(l))), `one of ${LOG_LEVELS.join(', ')}`),
+  logLevel: described(
+    Type.Union(
+      LOG_LEVELS.map((l) => Type.Literal(l)),
+      { description: 'least severe level of the JSON log lines on stdout' },
+    ),
+    `one of ${LOG_LEVELS.join(', ')}`,
+  ),
   bodyLimit: described(
-    Type.Integer({ minimum: 1024, maximum: 1024 * 1024 * 1024 }),
+    Type.Integer({
+      minimum: 1024,
+      maximum: 1024 * 1024 * 1024,
+      description: 'largest request body in bytes; more is 413',
+    }),
     'an integer number of bytes 1024-1073741824',
   ),
-  /** The external base URL: the token issuer and discovery base. Empty: the address the kernel listens on. */
-  publicUrl: described(Type.String({ pattern: '^(https?://[^\\s]+)?$' }), 'an http(s) URL, or empty'),
-  /** `false` moves `/metrics` behind authentication (and, once roles exist, a role). */
-  metricsPublic: described(Type.Boolean(), 'true or false'),
-  /** Token lifetimes, lockout, rate limits, OAuth clients, key encryption (see libs/iam). */
-  identity: described(IamSettingsSchema, 'a mapping of identity settings (see libs/iam/README.md)'),
+  publicUrl: described(
+    Type.String({ pattern: '^(https?://[^\\s]+)?$' }),
+    'an http(s) URL, or empty',
+    'external base URL: the token issuer and discovery base; empty: the address the kernel listens on',
+  ),
+  metricsPublic: described(
+    Type.Boolean(),
+    'true or false',
+    '`false` moves `/metrics` behind authentication (and, once roles exist, a role)',
+  ),
+  identity: described(
+    IamSettingsSchema,
+    'a mapping of identity settings (see libs/iam/README.md)',
+    'token lifetimes, lockout, rate limits, password length, OAuth clients, `keyEncryptionKey`, key rotation; as JSON in the variable',
+  ),
   shutdownTimeoutSeconds: described(
-    Type.Number({ exclusiveMinimum: 0, maximum: 3600 }),
+    Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 3600,
+      description: 'how long in-flight requests may take to finish on SIGTERM',
+    }),
     'a number of seconds above 0, at most 3600',
   ),
   /** Directories of built in-process extensions to install at start (until install plans drive installs). */
-  extensions: described(Type.Array(Type.String({ minLength: 1 })), 'a list of extension package directories'),
+  extensions: described(
+    Type.Array(Type.String({ minLength: 1 }), {
+      description: 'built in-process extensions to install at start; comma-separated or JSON in the variable',
+    }),
+    'a list of extension package directories',
+  ),
   /** Serve `POST /kapis/extensions.mortise.io/v1/devloads` (platform admins load a directory: `mortise dev`). */
-  devLoads: described(Type.Boolean(), 'true or false'),
+  devLoads: described(
+    Type.Boolean({
+      description:
+        '`true` serves `POST /kapis/extensions.mortise.io/v1/devloads`: platform admins load an extension directory (`mortise dev`)',
+    }),
+    'true or false',
+  ),
 });
 
 export type KernelConfig = Static<typeof KernelConfigSchema>;
@@ -78,4 +122,13 @@ export const CONFIG_SOURCES: Record<keyof KernelConfig, { env: string; yaml: str
   shutdownTimeoutSeconds: { env: 'MORTISE_SHUTDOWN_TIMEOUT', yaml: 'shutdownTimeoutSeconds' },
   extensions: { env: 'MORTISE_EXTENSIONS', yaml: 'extensions' },
   devLoads: { env: 'MORTISE_DEV_LOADS', yaml: 'devLoads' },
+};
+
+/**
+ * Variables read outside the settings above: the file itself, and the
+ * first admin's password (a secret, so never in `mortise.yaml`).
+ */
+export const ENVIRONMENT_ONLY: Record<string, string> = {
+  MORTISE_CONFIG: 'path of the YAML file holding the settings below',
+  MORTISE_ADMIN_PASSWORD: 'password of the first `admin` (first start only); unset: generated and printed once',
 };

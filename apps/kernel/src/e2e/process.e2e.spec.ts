@@ -64,6 +64,29 @@ describe('kernel process', () => {
     });
   }
 
+  it('refuses a second kernel on the same sqlite data dir with one line and a non-zero exit', async () => {
+    const lockDir = mkdtempSync(join(tmpdir(), 'mortise-lock-'));
+    const first = await startProcess(BUNDLE, { MORTISE_STORE: 'sqlite', MORTISE_DATA_DIR: lockDir });
+    try {
+      const second = spawnSync(process.execPath, [BUNDLE], {
+        env: { ...process.env, MORTISE_STORE: 'sqlite', MORTISE_DATA_DIR: lockDir, MORTISE_PORT: '0' },
+        encoding: 'utf8',
+      });
+      assert.equal(second.status, 1);
+      assert.equal(
+        second.stderr,
+        `another Mortise kernel is already using data dir ${lockDir}; stop it, or give this one its own MORTISE_DATA_DIR\n`,
+      );
+      // The first kernel is untouched by the attempt.
+      assert.equal((await fetch(`${first.url}/readyz`)).status, 200);
+    } finally {
+      const exited = once(first.child, 'exit');
+      first.child.kill('SIGTERM');
+      await exited;
+      rmSync(lockDir, { recursive: true, force: true });
+    }
+  });
+
   it('on SIGTERM (bundled entry) finishes the in-flight request, ends open watches and exits 0', async () => {
     const { child, url, output } = await startProcess(BUNDLE, { MORTISE_STORE: 'sqlite', MORTISE_DATA_DIR: dataDir });
     const exited = once(child, 'exit');
