@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   AUTHENTICATED_GROUP,
   type AuthenticationRequest,
@@ -9,7 +6,6 @@ import {
   type KindDefinition,
 } from '@mortise/api';
 import type { TSchema } from '@sinclair/typebox';
-import { AccessControlModule } from '@mortise/tenancy';
 import type { KernelOptions } from '../create-kernel.js';
 import {
   openWatch,
@@ -64,15 +60,15 @@ export interface AccessControlKernel extends TestKernel {
 
 /** A kernel with authorization, tenancy and audit on, test credentials and the Widget kind. */
 export async function startAccessControlKernel(options: KernelOptions = {}): Promise<AccessControlKernel> {
-  const auditDir = mkdtempSync(join(tmpdir(), 'mortise-audit-'));
   const test = await startTestKernel({
     ...options,
     // The tests create their users (admin included) themselves and call with test credentials.
     identity: options.identity === false ? false : { ...options.identity, admin: false },
     authenticators: [new TestUserAuthenticator(), ...(options.authenticators ?? [])],
     kinds: [WIDGET_KIND, ...(options.kinds ?? [])],
-    modules: [AccessControlModule.forRoot({ auditDir, admins: ['admin'] }), ...(options.modules ?? [])],
+    accessControl: { admins: ['admin'], ...(options.accessControl || {}) },
   });
+  const auditDir = test.auditDir ?? '';
   const as = (user: string, method: string, path: string, opts: CallOptions = {}): Promise<CallResult> =>
     test.call(method, path, {
       ...opts,
@@ -88,9 +84,5 @@ export async function startAccessControlKernel(options: KernelOptions = {}): Pro
     auditDir,
     as,
     watchAs,
-    close: async () => {
-      await test.close();
-      rmSync(auditDir, { recursive: true, force: true });
-    },
   };
 }
