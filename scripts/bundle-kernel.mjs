@@ -22,6 +22,24 @@ const external = [
   '@fastify/multipart',
   'point-of-view',
   'pino-pretty',
+  // Shared with in-process extensions, which import them at run time from
+  // node_modules: one copy each, or Nest's DI, HttpException and the domain
+  // errors would differ between the kernel and an extension (instanceof
+  // fails across copies). The runtime stays a file so its resolve hook
+  // module sits beside it.
+  '@mortise/runtime',
+  '@mortise/sdk',
+  '@mortise/api',
+  '@nestjs/common',
+  '@nestjs/common/*',
+  '@nestjs/core',
+  '@nestjs/core/*',
+  '@nestjs/platform-fastify',
+  'rxjs',
+  'rxjs/*',
+  'reflect-metadata',
+  // Nest's Fastify adapter hands Fastify objects (log controller, instances) across: one copy.
+  'fastify',
 ];
 
 await build({

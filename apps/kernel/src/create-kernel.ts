@@ -3,7 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
-import { KindRegistry, ApiGroupRegistry, type Authenticator, type Authorizer, type KindDefinition } from '@mortise/api';
+import {
+  KindRegistry,
+  ApiGroupRegistry,
+  GroupDispatcherRegistry,
+  type Authenticator,
+  type Authorizer,
+  type KindDefinition,
+} from '@mortise/api';
+import { ExtensionRuntime, registerDevloadRoutes } from '@mortise/runtime';
 import {
   AdmissionChain,
   KERNEL_PUBLIC_PATHS,
@@ -14,6 +22,7 @@ import {
   fastifyServerOptions,
   metricsObserver,
   registerResourceRoutes,
+  sendErrorStatus,
   type ResourceValidatorFactory,
 } from '@mortise/apiserver';
 import { KernelMetrics, ReadinessRegistry, createLogger, type Logger } from '@mortise/observability';
@@ -75,6 +84,12 @@ export interface Kernel extends KernelServices {
   nest: NestFastifyApplication;
   /** Watches being streamed now; shutdown ends them. */
   watches: OpenWatches;
+  /** The API groups and who owns each: the kernel, an in-process extension, a remote APIService. */
+  groups: ApiGroupRegistry;
+  /** Backends of groups the kernel does not serve itself; the pipeline hands their requests on. */
+  dispatchers: GroupDispatcherRegistry;
+  /** In-process extensions: install, upgrade, disable, uninstall while running. */
+  extensions: ExtensionRuntime;
   /** Every route registered on the root instance, Nest's and Fastify's, for route-wide security tests. */
   routes(): RouteEntry[];
   /** Graceful stop: refuse new requests, end watches, let in-flight requests finish (bounded), close the store. */
@@ -94,7 +109,9 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const metrics = new KernelMetrics();
   const readiness = new ReadinessRegistry();
-  const kinds = new KindRegistry(new ApiGroupRegistry());
+  const groups = new ApiGroupRegistry();
+  const kinds = new KindRegistry(groups);
+  const dispatchers = new GroupDispatcherRegistry(kinds);
   registerKernelKinds(kinds);
   for (const def of options.kinds ?? []) kinds.register(def);
 
@@ -106,6 +123,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     authenticators: options.authenticators ?? [],
     ...(options.authorizer ? { authorizer: options.authorizer } : {}),
     observers: [metricsObserver(metrics), auditObserver(logger)],
+    dispatchers,
   });
   pipeline.publicRoutes.addExact(...KERNEL_PUBLIC_PATHS.filter((path) => config.metricsPublic || path !== '/metrics'));
 
@@ -117,13 +135,27 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   });
   pipeline.install(app);
   const watches = new OpenWatches();
+  const validatorFor = options.validatorFor ?? ((def: KindDefinition) => compileResourceValidator(def));
   const admission = new AdmissionChain();
-  const rest = new ResourceRest({
-    store,
+  const rest = new ResourceRest({ store, kinds, validatorFor, admission });
+  const extensions = new ExtensionRuntime({
+    groups,
     kinds,
-    validatorFor: options.validatorFor ?? ((def) => compileResourceValidator(def)),
-    admission,
+    dispatchers,
+    store,
+    // Extensions' own checks go through the pipeline's one decision point.
+    authorizer: { authorize: (caller, info) => pipeline.decide(caller, info) },
+    validatorFor,
+    metrics: metrics.registry,
+    logger: logger,
+    drainTimeoutMs: config.shutdownTimeoutSeconds * 1000,
   });
+  if (config.devLoads) {
+    void app.register(async (scope) => {
+      scope.setErrorHandler((err, request, reply) => sendErrorStatus(request, reply, err));
+      registerDevloadRoutes(scope, extensions);
+    });
+  }
   registerResourceRoutes(app, {
     kinds,
     rest,
@@ -148,6 +180,12 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
       'NO AUTHORIZER IS CONFIGURED: every request that passes authentication is allowed. The API is not authorized; do not expose this kernel.',
     );
   }
+  for (const directory of config.extensions) {
+    // One extension failing to load must not keep the kernel down; its status says why.
+    await extensions.install(directory).catch((err: unknown) => {
+      logger.error({ directory, reason: (err as Error).message }, 'extension not installed');
+    });
+  }
   await nest.listen(config.port, config.host);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -169,6 +207,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
       }, config.shutdownTimeoutSeconds * 1000);
       try {
         await nest.close();
+        await extensions.close();
       } finally {
         clearTimeout(force);
         if (ownsStore) await store.close();
@@ -185,6 +224,9 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     nest,
     watches,
     kinds,
+    groups,
+    dispatchers,
+    extensions,
     store,
     pipeline,
     admission,

@@ -13,7 +13,10 @@ try {
 }
 
 const { createKernel } = await import('./create-kernel.js');
+const { guardProcessFaults } = await import('@mortise/runtime');
 const kernel = await createKernel({ config });
+// An error an extension raises outside any request is recorded on it instead of ending the kernel.
+guardProcessFaults(kernel.extensions, kernel.logger);
 
 let stopping = false;
 const stop = (signal: NodeJS.Signals): void => {

@@ -33,4 +33,5 @@ export * from './resource-paths.js';
 export * from './openapi.js';
 export * from './kinds/tenant/tenant-status.schema.js';
 export * from './schema-validator.js';
+export * from './group-dispatch.js';
 export * from './admission.js';

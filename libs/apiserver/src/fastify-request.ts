@@ -11,6 +11,8 @@ declare module 'fastify' {
     decision: Decision | null;
     /** `process.hrtime.bigint()` when the request arrived. */
     receivedAt: bigint;
+    /** The dispatcher that answered (`extension/<name>`), when the kernel handed the request on. */
+    dispatchedTo: string | null;
   }
 }
 

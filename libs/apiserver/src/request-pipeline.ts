@@ -5,6 +5,8 @@ import {
   type Authenticator,
   type Authorizer,
   type Caller,
+  type Decision,
+  type GroupDispatcherRegistry,
   type RequestInfo,
 } from '@mortise/api';
 import { resolveRequestInfo } from '@mortise/authz';
@@ -20,7 +22,7 @@ import './fastify-request.js';
 export interface CompletedRequest {
   requestId: string;
   method: string;
-  /** Route template (`/kapis/:group/:version/*`), or `unmatched`; never the raw path. */
+  /** Route template (`/kapis/:group/:version/*`), the dispatcher's name, or `unmatched`; never the raw path. */
   route: string;
   statusCode: number;
   seconds: number;
@@ -37,6 +39,12 @@ export interface RequestPipelineOptions {
   authorizer?: Authorizer;
   publicRoutes?: PublicRouteRegistry;
   observers?: readonly CompletedRequestObserver[];
+  /**
+   * Backends of API groups the kernel does not serve itself (in-process
+   * extensions, remote APIServices): an authorized request they own is handed
+   * to them raw, body unread.
+   */
+  dispatchers?: GroupDispatcherRegistry;
 }
 
 /**
@@ -52,8 +60,10 @@ export class RequestPipeline {
   private authorizer: Authorizer | undefined;
   private authenticationRequired = false;
   private readonly observers: CompletedRequestObserver[];
+  private readonly dispatchers: GroupDispatcherRegistry | undefined;
 
   constructor(options: RequestPipelineOptions = {}) {
+    this.dispatchers = options.dispatchers;
     this.authenticators = [...(options.authenticators ?? [])];
     this.authorizer = options.authorizer;
     this.publicRoutes = options.publicRoutes ?? new PublicRouteRegistry();
@@ -99,6 +109,16 @@ export class RequestPipeline {
   }
 
   /**
+   * The decision the authorization stage would make, for checks made inside a
+   * request (an extension's `can`). Without an authorizer the API is not
+   * authorized and everything is allowed, as for requests.
+   */
+  async decide(caller: Caller, info: RequestInfo): Promise<Decision> {
+    if (!this.authorizer) return { allowed: true, reason: 'no authorizer is configured' };
+    return this.authorizer.authorize(caller, info);
+  }
+
+  /**
    * Installs the stages on the root instance, before any route. Error and
    * not-found responses are `installStatusHandlers` (bare Fastify) or the
    * framework's equivalent (the kernel's Nest exception filter).
@@ -107,6 +127,7 @@ export class RequestPipeline {
     app.decorateRequest('caller', null as unknown as Caller);
     app.decorateRequest('requestInfo', null as unknown as RequestInfo);
     app.decorateRequest('receivedAt', 0n);
+    app.decorateRequest('dispatchedTo', null);
     app.decorateRequest('decision', null);
 
     app.addHook('onRequest', async (request, reply) => {
@@ -145,6 +166,21 @@ export class RequestPipeline {
         throw loginRequired();
       }
     });
+    if (this.dispatchers) {
+      const dispatchers = this.dispatchers;
+      app.addHook('onRequest', async (request, reply) => {
+        const dispatcher = dispatchers.route(request.requestInfo);
+        if (!dispatcher) return;
+        request.dispatchedTo = dispatcher.name;
+        reply.hijack();
+        await dispatcher.dispatch(request.raw, reply.raw, {
+          requestId: request.id,
+          caller: request.caller,
+          info: request.requestInfo,
+        });
+        return reply;
+      });
+    }
     app.addHook('onResponse', async (request, reply) => this.complete(request, reply));
   }
 
@@ -160,7 +196,7 @@ export class RequestPipeline {
     const completed: CompletedRequest = {
       requestId: request.id,
       method: request.method,
-      route: request.routeOptions.url ?? 'unmatched',
+      route: request.routeOptions.url ?? request.dispatchedTo ?? 'unmatched',
       statusCode: reply.statusCode,
       seconds: Number(process.hrtime.bigint() - started) / 1e9,
       caller: request.caller ?? undefined,

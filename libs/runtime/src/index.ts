@@ -1,1 +1,14 @@
-export {};
+export * from './extension-runtime.js';
+export * from './extension-status.js';
+export * from './extension-manifest.js';
+export * from './extension-loader.js';
+export * from './extension-dispatcher.js';
+export * from './extension-metrics.js';
+export * from './store-resource-client.js';
+export * from './shared-packages.js';
+export * from './devload.routes.js';
+export { guardProcessFaults } from './process-fault-guard.js';
+export * from './testing/in-memory-kernel.js';
+export type { TestUser } from './testing/test-authorizer.js';
+export { writeExtensionPackage, copyExtensionPackage } from './testing/extension-package.js';
+export { TestAuthorizer } from './testing/test-authorizer.js';

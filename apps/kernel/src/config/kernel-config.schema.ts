@@ -39,6 +39,10 @@ export const KernelConfigSchema = Type.Object({
     Type.Number({ exclusiveMinimum: 0, maximum: 3600 }),
     'a number of seconds above 0, at most 3600',
   ),
+  /** Directories of built in-process extensions to install at start (until install plans drive installs). */
+  extensions: described(Type.Array(Type.String({ minLength: 1 })), 'a list of extension package directories'),
+  /** Serve `POST /kapis/extensions.mortise.io/v1/devloads` (platform admins load a directory: `mortise dev`). */
+  devLoads: described(Type.Boolean(), 'true or false'),
 });
 
 export type KernelConfig = Static<typeof KernelConfigSchema>;
@@ -55,6 +59,8 @@ export const DEFAULT_CONFIG: KernelConfig = {
   metricsPublic: true,
   identity: {},
   shutdownTimeoutSeconds: 10,
+  extensions: [],
+  devLoads: false,
 };
 
 /** Environment variable and YAML key of each setting. */
@@ -70,4 +76,6 @@ export const CONFIG_SOURCES: Record<keyof KernelConfig, { env: string; yaml: str
   metricsPublic: { env: 'MORTISE_METRICS_PUBLIC', yaml: 'metricsPublic' },
   identity: { env: 'MORTISE_IDENTITY', yaml: 'identity' },
   shutdownTimeoutSeconds: { env: 'MORTISE_SHUTDOWN_TIMEOUT', yaml: 'shutdownTimeoutSeconds' },
+  extensions: { env: 'MORTISE_EXTENSIONS', yaml: 'extensions' },
+  devLoads: { env: 'MORTISE_DEV_LOADS', yaml: 'devLoads' },
 };

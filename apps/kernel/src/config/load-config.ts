@@ -19,6 +19,13 @@ const NUMERIC = /^-?\d+(\.\d+)?$/;
 function fromEnv(value: string, defaultValue: unknown): unknown {
   // Environment values are strings; numbers and booleans are converted only when they look like one, so "abc" stays wrong.
   if (typeof defaultValue === 'boolean' && /^(true|false)$/.test(value.trim())) return value.trim() === 'true';
+  // Lists are comma-separated (MORTISE_EXTENSIONS=/opt/ext/a,/opt/ext/b) unless written as JSON.
+  if (Array.isArray(defaultValue) && !value.trim().startsWith('[')) {
+    return value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  }
   if (typeof defaultValue === 'object' && defaultValue !== null) {
     try {
       return JSON.parse(value) as unknown;

@@ -64,6 +64,11 @@ export const ExtensionManifestSchema = Type.Object({
       module: Type.Optional(Type.String()),
       /** Upstream URL or Kubernetes Service of a remote backend. */
       service: Type.Optional(FreeFormObject()),
+      /** The API group an in-process backend owns; its routes serve under `/kapis/{group}/{apiVersion}/`. */
+      group: Type.Optional(Type.String()),
+      apiVersion: Type.Optional(Type.String()),
+      /** Per-request deadline of an in-process backend (default 30). */
+      timeoutSeconds: Type.Optional(Type.Number()),
     }),
   ),
   apiServices: Type.Optional(FreeFormList()),
