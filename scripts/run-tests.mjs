@@ -1,7 +1,8 @@
 // Runs every compiled *.spec.js with Node's built-in test runner. Tests run on
 // the same ESM output that production runs, so nothing is transformed twice.
 // Usage: node scripts/run-tests.mjs [path-filter...]
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -29,12 +30,35 @@ if (selected.length === 0) {
   console.error('no compiled spec files found; run `npm run build` first');
   process.exit(1);
 }
+// Human-readable output on the console; TAP into a file so the run can end
+// with one plain summary line whatever Node's default reporter is.
+const tapDir = mkdtempSync(join(tmpdir(), 'mortise-tap-'));
+const tapFile = join(tapDir, 'results.tap');
 const result = spawnSync(
   process.execPath,
-  ['--test', '--test-concurrency=2', '--test-timeout=120000', '--enable-source-maps', ...selected],
+  [
+    '--test',
+    '--test-concurrency=2',
+    '--test-timeout=120000',
+    '--enable-source-maps',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tapFile}`,
+    ...selected,
+  ],
   {
     stdio: 'inherit',
     env: { ...process.env, NODE_ENV: 'test', MORTISE_LOG_LEVEL: process.env.MORTISE_LOG_LEVEL ?? 'silent' },
   },
 );
+let tap = '';
+try {
+  tap = readFileSync(tapFile, 'utf8');
+} catch {
+  // no report: the runner itself failed; its exit code says so
+}
+rmSync(tapDir, { recursive: true, force: true });
+const count = (name) => Number(tap.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
+console.log(`\n${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped`);
 process.exit(result.status ?? 1);

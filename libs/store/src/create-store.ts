@@ -1,4 +1,4 @@
-import { KubernetesStore, type KubernetesStoreOptions } from './kubernetes/kubernetes.store.js';
+import type { KubernetesStoreOptions } from './kubernetes/kubernetes.store.js';
 import { MemoryStore } from './memory.store.js';
 import type { ResourceStore } from './resource-store.js';
 import { SqliteStore } from './sqlite.store.js';
@@ -21,8 +21,11 @@ export async function createStore(config: StoreConfig): Promise<ResourceStore> {
       return new MemoryStore(config);
     case 'sqlite':
       return SqliteStore.open(config);
-    case 'kubernetes':
+    case 'kubernetes': {
+      // Loaded on demand: the client library is heavy and only this backend needs it.
+      const { KubernetesStore } = await import('./kubernetes/kubernetes.store.js');
       return new KubernetesStore(config);
+    }
     default: {
       const unreachable: never = config;
       throw new Error(`unknown store type ${(unreachable as { type: string }).type}; use memory, sqlite or kubernetes`);

@@ -13,6 +13,8 @@ export { LATEST_SCHEMA_VERSION } from './sqlite-migrations.js';
 export { createStore, supportsBackup, type StoreConfig, type BackupCapable } from './create-store.js';
 export type { ObjectTable } from './object-table.js';
 export type { ChangeRecord } from './change-record.js';
-export { KubernetesStore, type KubernetesStoreOptions } from './kubernetes/kubernetes.store.js';
+// The Kubernetes backend is loaded on demand by createStore: its client library
+// costs about a second and 70 MB at start-up, which sqlite users never need.
+export type { KubernetesStore, KubernetesStoreOptions } from './kubernetes/kubernetes.store.js';
 export { genericObjectCustomResourceDefinition } from './kubernetes/generic-object.crd.js';
 export { crdManifests, type CrdManifest } from './kubernetes/crd-manifests.js';
