@@ -94,8 +94,11 @@ describe('kernel process', () => {
       assert.match(status.message, /user "carol" cannot list globalroles in API group "iam.mortise.io"/);
 
       const auditLog = join(ownDir, 'audit', 'audit.log');
-      assert.ok(existsSync(auditLog), output());
-      assert.match(readFileSync(auditLog, 'utf8'), /"carol"/);
+      // The audit record is written after the response, so the 403 may land a moment later.
+      for (let i = 0; i < 50 && !(existsSync(auditLog) && readFileSync(auditLog, 'utf8').includes('"carol"')); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.match(readFileSync(auditLog, 'utf8'), /"user":"carol".*"code":403/, output());
     } finally {
       child.kill('SIGTERM');
       await exited;
