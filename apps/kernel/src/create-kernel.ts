@@ -37,6 +37,8 @@ import { StatusExceptionFilter } from './http/status-exception.filter.js';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { registerKernelKinds, compileResourceValidator } from '@mortise/api';
 import { IamModule, Identity, type IamConfig, type IamModuleOptions } from '@mortise/iam';
+import { AccessControlModule, type AccessControlOptions } from '@mortise/tenancy';
+import { join } from 'node:path';
 
 export interface KernelOptions {
   /** Over the in-process defaults: port 0 on 127.0.0.1, memory store, logs silent unless MORTISE_LOG_LEVEL says otherwise. */
@@ -62,6 +64,12 @@ export interface KernelOptions {
    * `MORTISE_ADMIN_PASSWORD`; `false` only for tests of the bare pipeline.
    */
   identity?: IamModuleOptions | false;
+  /**
+   * Tenancy and authorization (RBAC, default deny, audit). On by default with
+   * identity, the audit log in `<dataDir>/audit` and `admin` bound to
+   * platform-admin; `false` (or identity off, or an `authorizer` given) leaves it out.
+   */
+  accessControl?: Partial<AccessControlOptions> | false;
 }
 
 export interface RouteEntry {
@@ -160,6 +168,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   const nest = await NestFactory.create<NestFastifyApplication>(
     KernelModule.forRoot({ kinds, store, pipeline, admission, readiness, metrics, logger }, [
       ...identityModule(options.identity, config),
+      ...accessControlModule(options, config),
       GatewayModule.forRoot({ groups, dispatchers }),
       ...(options.modules ?? []),
     ]),
@@ -245,4 +254,11 @@ function identityModule(options: IamModuleOptions | false | undefined, config: K
       admin: options?.admin ?? (adminPassword ? { password: adminPassword } : {}),
     }),
   ];
+}
+
+function accessControlModule(options: KernelOptions, config: KernelConfig): DynamicModule[] {
+  const settings = options.accessControl;
+  // A caller's own authorizer, or no identity (bare pipeline tests), means no default access control.
+  if (settings === false || (settings === undefined && (options.identity === false || options.authorizer))) return [];
+  return [AccessControlModule.forRoot({ auditDir: join(config.dataDir, 'audit'), ...settings })];
 }

@@ -5,7 +5,7 @@ import Fastify from 'fastify';
 import replyFrom from '@fastify/reply-from';
 import httpProxy from 'http-proxy';
 import { ApiGroupRegistry, type Caller, type RequestInfo } from '@mortise/api';
-import { nonResource } from '@mortise/authz';
+import { nonResourceRequestInfo as nonResource } from '@mortise/api';
 import { Gateway, IdentityTokenIssuer, JwtIdentityTokenSigner, registerGatewayRoutes } from '@mortise/gateway';
 
 export interface Started {

@@ -83,6 +83,23 @@ export interface RequestInfo {
   project: string;
 }
 
+/** What a request for a path outside the resource API asks: the path, with the lowercased method as verb. */
+export function nonResourceRequestInfo(path: string, method: string): RequestInfo {
+  return {
+    isResourceRequest: false,
+    path,
+    verb: method.toLowerCase() as RequestVerb,
+    apiGroup: '',
+    apiVersion: '',
+    resource: '',
+    subresource: '',
+    name: '',
+    scope: 'global',
+    workspace: '',
+    project: '',
+  };
+}
+
 export interface Decision {
   allowed: boolean;
   /** Why: which rule allowed, or what was missing. Safe to show the caller. */

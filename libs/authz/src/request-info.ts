@@ -1,27 +1,15 @@
-import type { RequestInfo, RequestScope, RequestVerb } from '@mortise/api';
+import {
+  nonResourceRequestInfo as nonResource,
+  type RequestInfo,
+  type RequestScope,
+  type RequestVerb,
+} from '@mortise/api';
 
 /** Path prefix of every resource API, ours and extensions'. */
 export const RESOURCE_API_PREFIX = '/kapis';
 
 /** Segments after `workspaces/{ws}` that address the Workspace itself, like Kubernetes' namespace subresources. */
 const SCOPE_SUBRESOURCES = new Set(['status', 'finalize']);
-
-/** The RequestInfo of a non-resource request: its path and the lowercased method as the verb. */
-export function nonResource(path: string, method: string): RequestInfo {
-  return {
-    isResourceRequest: false,
-    path,
-    verb: method.toLowerCase() as RequestVerb,
-    apiGroup: '',
-    apiVersion: '',
-    resource: '',
-    subresource: '',
-    name: '',
-    scope: 'global',
-    workspace: '',
-    project: '',
-  };
-}
 
 /** A malformed escape stays as sent; the route then finds no such object instead of failing the request. */
 function decodeSegment(segment: string): string {

@@ -1,12 +1,10 @@
 import { NotFoundError } from '@mortise/api';
 import type { ResourceStore } from '@mortise/store';
-import { IAM_API_VERSION, PLATFORM_ADMINS_GROUP, USER_KIND, type User } from './iam-kinds.js';
+import { IAM_API_VERSION, USER_KIND, type User } from './iam-kinds.js';
 import { randomToken } from './secret-digest.js';
 import type { UserService } from './user.service.js';
 
 export const ADMIN_USERNAME = 'admin';
-/** Which global role the admin gets once roles exist; the group stands in until then. */
-export const PENDING_ROLE_ANNOTATION = 'iam.mortise.io/pending-global-role';
 
 export interface AdminBootstrapOptions {
   /** `MORTISE_ADMIN_PASSWORD`; absent: a random password is generated and printed once. */
@@ -33,11 +31,12 @@ export async function bootstrapAdmin(
   const admin: User = {
     apiVersion: IAM_API_VERSION,
     kind: USER_KIND.kind,
-    metadata: { name: ADMIN_USERNAME, annotations: { [PENDING_ROLE_ANNOTATION]: 'platform-admin' } },
+    // No group or marker: what the admin may do comes from a GlobalRoleBinding to platform-admin,
+    // which access control writes at every start.
+    metadata: { name: ADMIN_USERNAME },
     spec: {
       email: options.email ?? 'admin@mortise.local',
       displayName: 'Administrator',
-      groups: [PLATFORM_ADMINS_GROUP],
       password,
     },
   };

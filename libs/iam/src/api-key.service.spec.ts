@@ -68,7 +68,7 @@ describe(ApiKeyService.name, () => {
   });
 
   it('lets a user create keys only for themselves, and list only their own', async () => {
-    assert.throws(() => fx.identity.apiKeys.admitNewKey(alice, keyRequest({ owner: 'bob' })), ForbiddenError);
+    await assert.rejects(fx.identity.apiKeys.admitNewKey(alice, keyRequest({ owner: 'bob' })), ForbiddenError);
     assert.equal(fx.identity.apiKeys.ownerSelector(alice), 'iam.mortise.io/user=alice');
     assert.equal(
       fx.identity.apiKeys.ownerSelector(callerFor({ username: 'root', uid: '', groups: [] }, true)),

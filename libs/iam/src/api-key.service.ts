@@ -7,7 +7,7 @@ import {
   type Resource,
 } from '@mortise/api';
 import type { ResourceStore } from '@mortise/store';
-import { assertMayActOnUser, isPlatformAdmin } from './caller-policy.js';
+import type { UserAccess } from './user-access.js';
 import type { IamConfig } from './iam-config.js';
 import {
   API_KEY_KIND,
@@ -48,6 +48,7 @@ export class ApiKeyService {
   constructor(
     private readonly store: ResourceStore,
     private readonly identities: IdentityView,
+    private readonly access: UserAccess,
     config: IamConfig,
     private readonly clock: Clock = SYSTEM_CLOCK,
   ) {
@@ -59,9 +60,9 @@ export class ApiKeyService {
    * caller, a fresh id becomes the name. Returns the object to store and the
    * key to show once.
    */
-  admitNewKey(caller: Caller, key: APIKey): { key: APIKey; secret: string } {
+  async admitNewKey(caller: Caller, key: APIKey): Promise<{ key: APIKey; secret: string }> {
     const owner = key.spec?.owner ?? caller.user.username;
-    assertMayActOnUser(caller, owner, { selfAllowed: true });
+    await this.access.assertOnUser(caller, 'create', 'apikeys', owner);
     if (key.spec?.expiresAt !== undefined && !(Date.parse(key.spec.expiresAt) > this.clock.now())) {
       throw new InvalidError('the expiry must be a future time', {
         causes: [
@@ -109,19 +110,22 @@ export class ApiKeyService {
   }
 
   async create(caller: Caller, key: APIKey): Promise<APIKey> {
-    const { key: admitted, secret } = this.admitNewKey(caller, key);
+    const { key: admitted, secret } = await this.admitNewKey(caller, key);
     return this.afterKeyCreated(await this.store.create(admitted), secret);
   }
 
-  /** The label selector that limits a list to what the caller may see: its own keys unless admin. */
+  /**
+   * The label selector that limits a list to what the caller may see: its own
+   * keys, unless it may list `users/apikeys` of every user (platform admins).
+   */
   ownerSelector(caller: Caller): string | undefined {
-    return isPlatformAdmin(caller) ? undefined : `${USER_LABEL}=${caller.user.username}`;
+    return this.access.mayOnAllUsersNow(caller, 'apikeys') ? undefined : `${USER_LABEL}=${caller.user.username}`;
   }
 
-  /** Whether the caller may see or delete this key. */
+  /** Whether the caller may see or delete this key: `get` on `users/apikeys` of its owner; hidden otherwise. */
   assertMayAccess(caller: Caller, key: Resource): void {
-    const owner = (key as APIKey).spec?.owner;
-    if (owner !== caller.user.username && !isPlatformAdmin(caller)) {
+    const owner = (key as APIKey).spec?.owner ?? '';
+    if (!this.access.mayOnUserNow(caller, 'get', 'apikeys', owner)) {
       throw new NotFoundError(`apikeys "${key.metadata.name}" not found`, { name: key.metadata.name, kind: 'APIKey' });
     }
   }

@@ -39,6 +39,3 @@ export const LOGIN_RECORD_KIND = refOf(LoginRecordKind);
 
 /** Label on login records, sessions and API keys naming the user they belong to. */
 export const USER_LABEL = 'iam.mortise.io/user';
-
-/** Marks a platform administrator until roles exist (see `caller-policy.ts`). */
-export const PLATFORM_ADMINS_GROUP = 'system:platform-admins';

@@ -73,6 +73,6 @@ describe(apiKeyAdmission.name, () => {
     assert.throws(() => plugin.checkAccess!(bob, stored), NotFoundError);
     const changed = { ...stored, spec: { ...(stored.spec as object), owner: 'bob' } };
     const update = { ...request('update', alice, changed, APIKeyKind), oldObject: stored };
-    assert.throws(() => plugin.admit!(update), InvalidError);
+    await assert.rejects(Promise.resolve(plugin.admit!(update)), InvalidError);
   });
 });

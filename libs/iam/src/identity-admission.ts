@@ -48,7 +48,7 @@ export function userAdmission(identity: Identity): AdmissionPlugin {
 
 /**
  * APIKey rules in the generic REST: each user sees and manages their own
- * keys (admins all); create generates the id and the secret, stores only its
+ * keys (those who may act on every user's `users/apikeys` all); create generates the id and the secret, stores only its
  * hash, and answers the key once in `status.secret`.
  */
 export function apiKeyAdmission(identity: Identity): AdmissionPlugin {
@@ -56,10 +56,10 @@ export function apiKeyAdmission(identity: Identity): AdmissionPlugin {
   return {
     name: 'iam-api-keys',
     handles: isKind(API_KEY_KIND),
-    admit(request) {
+    async admit(request) {
       switch (request.operation) {
         case 'create': {
-          const { key, secret } = identity.apiKeys.admitNewKey(request.caller, request.object as APIKey);
+          const { key, secret } = await identity.apiKeys.admitNewKey(request.caller, request.object as APIKey);
           for (const field of Object.keys(request.object)) delete (request.object as Record<string, unknown>)[field];
           Object.assign(request.object, key);
           secrets.set(request, secret);

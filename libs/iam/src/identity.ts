@@ -15,6 +15,7 @@ import { RefreshTokenService } from './refresh-token.service.js';
 import { SessionCookieAuthenticator } from './session-cookie.authenticator.js';
 import { SYSTEM_CLOCK, type Clock } from './clock.js';
 import { SigningKeyService } from './signing-key.service.js';
+import { UserAccess } from './user-access.js';
 import { UserService } from './user.service.js';
 
 /** How often expired sessions are removed from the store. */
@@ -37,6 +38,8 @@ export class Identity {
   readonly users: UserService;
   readonly apiKeys: ApiKeyService;
   readonly oauth: OAuthTokenService;
+  /** Decisions on users' credential subresources; `access.useAuthorizer` connects the kernel's authorizer. */
+  readonly access = new UserAccess();
   /** For the pipeline's authentication stage, in the order they are tried. */
   readonly authenticators: readonly Authenticator[];
   private gcTimer: NodeJS.Timeout | undefined;
@@ -62,10 +65,11 @@ export class Identity {
       this.sessions,
       this.lockout,
       this.records,
+      this.access,
       this.config,
       clock,
     );
-    this.apiKeys = new ApiKeyService(store, this.view, this.config, clock);
+    this.apiKeys = new ApiKeyService(store, this.view, this.access, this.config, clock);
     const clients = new OAuthClientRegistry(this.config);
     this.oauth = new OAuthTokenService(store, clients, this.login, this.tokens, this.sessions, this.view, this.config);
     this.authenticators = [

@@ -31,13 +31,8 @@ export { LoginService, type LoginSource } from './login.service.js';
 export { LoginRecordService, type LoginAttempt } from './login-record.service.js';
 export { PasswordHasher } from './password-hasher.js';
 export { checkPasswordPolicy } from './password-policy.js';
-export { assertMayActOnUser, isPlatformAdmin } from './caller-policy.js';
-export {
-  bootstrapAdmin,
-  ADMIN_USERNAME,
-  PENDING_ROLE_ANNOTATION,
-  type AdminBootstrapOptions,
-} from './admin-bootstrap.js';
+export { UserAccess, type UserSubresource } from './user-access.js';
+export { bootstrapAdmin, ADMIN_USERNAME, type AdminBootstrapOptions } from './admin-bootstrap.js';
 export { IamModule, IAM_PUBLIC_PATHS, type IamModuleOptions } from './http/iam.module.js';
 export { userAdmission, apiKeyAdmission } from './identity-admission.js';
 export { IamSettingsSchema, type IamSettings } from './iam-settings.schema.js';

@@ -4,7 +4,7 @@ import { UnauthorizedError } from '@mortise/api';
 import { OAuthError } from './oauth-error.js';
 import { OAuthTokenService } from './oauth-token.service.js';
 import { sha256Hex } from './secret-digest.js';
-import { createUser, settle, startIdentity, type IdentityFixture } from './testing/identity-fixture.js';
+import { callerFor, createUser, settle, startIdentity, type IdentityFixture } from './testing/identity-fixture.js';
 
 const SOURCE = { ip: '192.0.2.1', userAgent: 'test' };
 const CONSOLE = { clientId: 'console' };
@@ -111,10 +111,7 @@ describe(OAuthTokenService.name, () => {
       assert.match(locked[0], /temporarily locked.*try again after 2026-/);
       assert.equal(locked[0], locked[1]);
       await settle();
-      const dave = await fx.identity.users.unlock(
-        { user: { username: 'admin', uid: '', groups: ['system:platform-admins'] }, credential: 'token' },
-        'dave',
-      );
+      const dave = await fx.identity.users.unlock(callerFor({ username: 'admin', uid: '', groups: [] }, true), 'dave');
       assert.equal(dave.status?.state, 'Active');
       const ok = await login('dave', 'correct horse');
       assert.ok(ok.access_token);

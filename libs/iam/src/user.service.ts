@@ -8,7 +8,7 @@ import {
   type StatusCause,
 } from '@mortise/api';
 import type { ResourceStore } from '@mortise/store';
-import { assertMayActOnUser, isPlatformAdmin } from './caller-policy.js';
+import type { UserAccess } from './user-access.js';
 import type { AccountLockout } from './account-lockout.js';
 import type { IamConfig } from './iam-config.js';
 import {
@@ -44,6 +44,7 @@ export class UserService {
     private readonly sessions: RefreshTokenService,
     private readonly lockout: AccountLockout,
     private readonly records: LoginRecordService,
+    private readonly access: UserAccess,
     private readonly config: IamConfig,
     private readonly clock: Clock = SYSTEM_CLOCK,
   ) {}
@@ -120,9 +121,10 @@ export class UserService {
   }
 
   async changePassword(caller: Caller, username: string, change: PasswordChange): Promise<void> {
-    assertMayActOnUser(caller, username, { selfAllowed: true });
+    await this.access.assertOnUser(caller, 'update', 'password', username);
     const user = (await this.store.get({ ...USER_KIND, name: username })) as User;
-    const resetByAdmin = isPlatformAdmin(caller) && caller.user.username !== username;
+    // Someone allowed to set another user's password resets it; everyone proves the old one for their own.
+    const resetByAdmin = caller.user.username !== username;
     if (!resetByAdmin) {
       const credential = await this.findCredential(username);
       if (typeof change.currentPassword !== 'string' || change.currentPassword === '') {
@@ -145,7 +147,7 @@ export class UserService {
   }
 
   async unlock(caller: Caller, username: string): Promise<User> {
-    assertMayActOnUser(caller, username, { selfAllowed: false });
+    await this.access.assertOnUser(caller, 'create', 'unlock', username);
     this.lockout.reset(username);
     const user = (await this.store.get({ ...USER_KIND, name: username })) as User;
     return (await this.store.patch(
@@ -156,7 +158,7 @@ export class UserService {
   }
 
   async loginRecords(caller: Caller, username: string): Promise<LoginRecord[]> {
-    assertMayActOnUser(caller, username, { selfAllowed: true });
+    await this.access.assertOnUser(caller, 'get', 'loginrecords', username);
     await this.store.get({ ...USER_KIND, name: username });
     return this.records.list(username);
   }

@@ -65,7 +65,9 @@ export const GLOBAL_BUILTIN_ROLES: readonly BuiltinRole[] = [
         resourceNames: [SELF_RESOURCE_NAME],
         verbs: ['get', 'list', 'create', 'update', 'patch', 'delete'],
       },
-      { apiGroups: [IAM_GROUP], resources: ['apikeys'], verbs: ['create'] },
+      // Every user manages API keys; identity's admission narrows them to the caller's own
+      // (owner = caller; lists by owner label) unless the caller holds `users/apikeys` for everyone.
+      { apiGroups: [IAM_GROUP], resources: ['apikeys'], verbs: ['create', 'get', 'list', 'watch', 'delete'] },
       { apiGroups: [IAM_GROUP], resources: ['accessreviews'], verbs: ['create'] },
       { apiGroups: [EXTENSIONS_API_GROUP], resources: ['extensionentries', 'jsbundles'], verbs: ['get', 'list'] },
       // The console builds its navigation from the menus; each entry is still filtered by its own permission.

@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -84,6 +84,48 @@ describe('kernel process', () => {
       first.child.kill('SIGTERM');
       await exited;
       rmSync(lockDir, { recursive: true, force: true });
+    }
+  });
+
+  it('as `npm start` runs it: anonymous 401, the admin 200, a fresh user 403 on an admin route, audited in the data dir', async () => {
+    const ownDir = mkdtempSync(join(tmpdir(), 'mortise-process-authz-'));
+    const { child, url, output } = await startProcess(BUNDLE, { MORTISE_STORE: 'sqlite', MORTISE_DATA_DIR: ownDir });
+    const exited = once(child, 'exit');
+    try {
+      const roles = `${url}/kapis/iam.mortise.io/v1/globalroles`;
+      const anonymous = await fetch(roles);
+      assert.equal(anonymous.status, 401);
+      assert.match(anonymous.headers.get('www-authenticate') ?? '', /^Bearer realm="mortise"/);
+
+      const admin = { authorization: `Bearer ${await passwordLogin(url, 'admin', TEST_ADMIN_PASSWORD)}` };
+      assert.equal((await fetch(roles, { headers: admin })).status, 200);
+      const created = await fetch(`${url}/kapis/iam.mortise.io/v1/users`, {
+        method: 'POST',
+        headers: { ...admin, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          metadata: { name: 'carol' },
+          spec: { email: 'carol@example.com', password: 'carols secret' },
+        }),
+      });
+      assert.equal(created.status, 201);
+      const carol = { authorization: `Bearer ${await passwordLogin(url, 'carol', 'carols secret')}` };
+      assert.equal((await fetch(`${url}/oauth/userinfo`, { headers: carol })).status, 200);
+      const refused = await fetch(roles, { headers: carol });
+      assert.equal(refused.status, 403);
+      const status = (await refused.json()) as { reason: string; message: string };
+      assert.equal(status.reason, 'Forbidden');
+      assert.match(status.message, /user "carol" cannot list globalroles in API group "iam.mortise.io"/);
+
+      const auditLog = join(ownDir, 'audit', 'audit.log');
+      // The audit record is written after the response, so the 403 may land a moment later.
+      for (let i = 0; i < 50 && !(existsSync(auditLog) && readFileSync(auditLog, 'utf8').includes('"carol"')); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.match(readFileSync(auditLog, 'utf8'), /"user":"carol".*"code":403/, output());
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(ownDir, { recursive: true, force: true });
     }
   });
 

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   AUTHENTICATED_GROUP,
   type AuthenticationRequest,
@@ -9,10 +6,11 @@ import {
   type KindDefinition,
 } from '@mortise/api';
 import type { TSchema } from '@sinclair/typebox';
-import { AccessControlModule } from '@mortise/tenancy';
 import type { KernelOptions } from '../create-kernel.js';
+import { USERS_PATH } from './identity.js';
 import {
   openWatch,
+  passwordLogin,
   startTestKernel,
   type CallOptions,
   type CallResult,
@@ -20,6 +18,7 @@ import {
   type WatchReader,
 } from './kernel-fixture.js';
 
+const FIXTURE_PASSWORD = 'fixture password';
 const TEST_TOKEN = /^Bearer test:([a-z0-9][-a-z0-9]*)$/;
 
 /** Test-only credentials: `Authorization: Bearer test:<username>` is that user, logged in. */
@@ -56,7 +55,12 @@ export const WIDGET_KIND: KindDefinition = {
 
 export interface AccessControlKernel extends TestKernel {
   auditDir: string;
-  /** A call as `user` (test credentials); `anonymous` sends none. */
+  /**
+   * A call as `user` with a real access token: the bootstrap admin's, or for a
+   * stored user one from the password grant after the admin set a fixture
+   * password (once per user). Names that are no stored user fall back to test
+   * credentials; `anonymous` sends none.
+   */
   as(user: string, method: string, path: string, options?: CallOptions): Promise<CallResult>;
   /** A watch (`?watch=true` is added) as `user`. */
   watchAs(user: string, path: string): Promise<WatchReader>;
@@ -64,33 +68,39 @@ export interface AccessControlKernel extends TestKernel {
 
 /** A kernel with authorization, tenancy and audit on, test credentials and the Widget kind. */
 export async function startAccessControlKernel(options: KernelOptions = {}): Promise<AccessControlKernel> {
-  const auditDir = mkdtempSync(join(tmpdir(), 'mortise-audit-'));
   const test = await startTestKernel({
     ...options,
-    // The tests create their users (admin included) themselves and call with test credentials.
-    identity: options.identity === false ? false : { ...options.identity, admin: false },
     authenticators: [new TestUserAuthenticator(), ...(options.authenticators ?? [])],
     kinds: [WIDGET_KIND, ...(options.kinds ?? [])],
-    modules: [AccessControlModule.forRoot({ auditDir, admins: ['admin'] }), ...(options.modules ?? [])],
+    accessControl: { admins: ['admin'], ...(options.accessControl || {}) },
   });
-  const as = (user: string, method: string, path: string, opts: CallOptions = {}): Promise<CallResult> =>
+  const auditDir = test.auditDir ?? '';
+  const tokens = new Map<string, string>([['admin', test.adminToken]]);
+  const credential = async (user: string): Promise<string> => {
+    const cached = tokens.get(user);
+    if (cached !== undefined) return cached;
+    const reset = await test.call('PUT', `${USERS_PATH}/${user}/password`, { body: { password: FIXTURE_PASSWORD } });
+    const token = reset.status === 204 ? await passwordLogin(test.url, user, FIXTURE_PASSWORD) : `test:${user}`;
+    tokens.set(user, token);
+    return token;
+  };
+  const as = async (user: string, method: string, path: string, opts: CallOptions = {}): Promise<CallResult> =>
     test.call(method, path, {
       ...opts,
       anonymous: user === 'anonymous',
-      headers: { ...opts.headers, ...(user === 'anonymous' ? {} : { authorization: `Bearer test:${user}` }) },
+      headers: {
+        ...opts.headers,
+        ...(user === 'anonymous' ? {} : { authorization: `Bearer ${await credential(user)}` }),
+      },
     });
-  const watchAs = (user: string, path: string): Promise<WatchReader> =>
+  const watchAs = async (user: string, path: string): Promise<WatchReader> =>
     openWatch(`${test.url}${path}${path.includes('?') ? '&' : '?'}watch=true`, {
-      authorization: `Bearer test:${user}`,
+      authorization: `Bearer ${await credential(user)}`,
     });
   return {
     ...test,
     auditDir,
     as,
     watchAs,
-    close: async () => {
-      await test.close();
-      rmSync(auditDir, { recursive: true, force: true });
-    },
   };
 }

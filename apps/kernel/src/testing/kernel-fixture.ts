@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createKernel, type Kernel, type KernelOptions, type RouteEntry } from '../create-kernel.js';
 
 /** The first admin's password in test kernels. */
@@ -31,6 +34,8 @@ export interface TestKernel {
   url: string;
   /** The admin's access token every call sends unless told otherwise; empty when identity is off. */
   adminToken: string;
+  /** Where this kernel's audit log is written, when the fixture chose it. */
+  auditDir?: string | undefined;
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
   /** Opens `?watch=true` on a collection path; read events with `next()`, end with `close()`. */
   watch(path: string, options?: Pick<CallOptions, 'headers' | 'anonymous'>): Promise<WatchReader>;
@@ -77,7 +82,21 @@ export async function startTestKernel(options: KernelOptions = {}): Promise<Test
           ...options.identity,
           config: { argon2: TEST_ARGON2, ...options.identity?.config },
         };
-  const kernel = await createKernel({ ...options, identity });
+  // The audit log of a test kernel goes to a fresh directory, removed on close.
+  const settings = options.accessControl;
+  const defaultOn = options.identity !== false && !options.authorizer;
+  const auditDir =
+    settings === false || settings?.auditDir !== undefined || (settings === undefined && !defaultOn)
+      ? undefined
+      : mkdtempSync(join(tmpdir(), 'mortise-audit-'));
+  const kernel = await createKernel({
+    ...options,
+    identity,
+    ...(auditDir ? { accessControl: { ...(settings || {}), auditDir } } : {}),
+  }).catch((err: unknown) => {
+    if (auditDir) rmSync(auditDir, { recursive: true, force: true });
+    throw err;
+  });
   const url = kernel.url;
   const adminToken =
     identity === false || identity.admin === false ? '' : await passwordLogin(url, 'admin', TEST_ADMIN_PASSWORD);
@@ -103,7 +122,11 @@ export async function startTestKernel(options: KernelOptions = {}): Promise<Test
   };
   const watch = async (path: string, opts: Pick<CallOptions, 'headers' | 'anonymous'> = {}): Promise<WatchReader> =>
     openWatch(url + path, credentials(opts));
-  return { kernel, url, adminToken, call, watch, routes: () => kernel.routes(), close: () => kernel.close() };
+  const close = async (): Promise<void> => {
+    await kernel.close();
+    if (auditDir) rmSync(auditDir, { recursive: true, force: true });
+  };
+  return { kernel, url, adminToken, auditDir, call, watch, routes: () => kernel.routes(), close };
 }
 
 /** An access token from the password grant of the built-in `mortise-cli` client. */

@@ -7,7 +7,7 @@ import type {
   RequestInfo,
   RequestVerb,
 } from '@mortise/api';
-import { nonResource } from '@mortise/authz';
+import { nonResourceRequestInfo as nonResource } from '@mortise/api';
 import { extensionOf } from '../routing/proxy-route.js';
 
 export interface MenuItem {

@@ -84,6 +84,8 @@ export class IamModule implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     await this.identity.start();
+    // Decisions on passwords, unlocks, login records and API keys come from the kernel's authorizer.
+    this.identity.access.useAuthorizer(() => this.pipeline.currentAuthorizer);
     for (const authenticator of this.identity.authenticators) this.pipeline.useAuthenticator(authenticator);
     this.pipeline.publicRoutes.addExact(...IAM_PUBLIC_PATHS);
     this.pipeline.requireAuthentication();

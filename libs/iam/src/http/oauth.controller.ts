@@ -1,10 +1,8 @@
 import { Controller, Get, HttpCode, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { UserInfo } from '@mortise/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { assertMayActOnUser } from '../caller-policy.js';
 import { bearerCredential } from '../bearer-token.authenticator.js';
 import { Identity } from '../identity.js';
-import { ADMIN_USERNAME } from '../admin-bootstrap.js';
 import { presentedClient } from '../oauth-token.service.js';
 import { sessionCookieOf } from '../session-cookie.authenticator.js';
 import { OAuthErrorFilter } from './oauth-error.filter.js';
@@ -77,7 +75,7 @@ export class OAuthController {
   @Post('keys/rotate')
   @HttpCode(200)
   async rotateKeys(@Req() request: FastifyRequest) {
-    assertMayActOnUser(callerOf(request), ADMIN_USERNAME, { selfAllowed: false });
+    await this.identity.access.assertNonResource(callerOf(request), 'post', '/oauth/keys/rotate');
     const key = await this.identity.keys.rotate();
     return { kid: key.kid, keys: this.identity.keys.jwks().keys.map((k) => k.kid) };
   }

@@ -1,7 +1,7 @@
 import { MemoryStore } from '@mortise/store';
-import type { Caller, UserInfo } from '@mortise/api';
+import type { Authorizer, Caller, UserInfo } from '@mortise/api';
 import type { IamConfig } from '../iam-config.js';
-import { IAM_API_VERSION, PLATFORM_ADMINS_GROUP, USER_KIND, type User } from '../iam-kinds.js';
+import { IAM_API_VERSION, USER_KIND, type User } from '../iam-kinds.js';
 import { Identity } from '../identity.js';
 import type { Clock } from '../clock.js';
 
@@ -32,6 +32,7 @@ export async function startIdentity(
   const store = shared?.store ?? new MemoryStore();
   const clock = shared?.clock ?? new ManualClock();
   const identity = new Identity(store, { argon2: TEST_ARGON2, issuer: 'https://mortise.test', ...config }, clock);
+  identity.access.useAuthorizer(() => TEST_AUTHORIZER);
   await identity.start();
   return { store, identity, clock };
 }
@@ -55,9 +56,28 @@ export async function createUser(
   return { username: name, uid: user.metadata.uid ?? '', groups: user.spec.groups ?? [] };
 }
 
+/** The group `callerFor(user, true)` adds; only the stand-in authorizer below knows it. */
+const TEST_ADMINS_GROUP = 'test:platform-admins';
+const SELF_SERVICE = new Set(['password', 'apikeys', 'loginrecords']);
+
+/**
+ * A stand-in for the kernel's RBAC authorizer in identity's unit tests (the
+ * real one lives in a package that depends on this one): members of the test
+ * admins group may do anything, everyone else only reaches their own
+ * password, API keys and login records (as the built-in `authenticated` role).
+ */
+export const TEST_AUTHORIZER: Authorizer = {
+  authorize: (caller, info) => {
+    const allowed =
+      caller.user.groups.includes(TEST_ADMINS_GROUP) ||
+      (SELF_SERVICE.has(info.subresource) && info.name !== '' && info.name === caller.user.username);
+    return { allowed, reason: allowed ? 'test authorizer' : 'test authorizer: not yours' };
+  },
+};
+
 export function callerFor(user: UserInfo, admin = false): Caller {
   return {
-    user: { ...user, groups: admin ? [...user.groups, PLATFORM_ADMINS_GROUP] : user.groups },
+    user: { ...user, groups: admin ? [...user.groups, TEST_ADMINS_GROUP] : user.groups },
     credential: 'token',
   };
 }
