@@ -28,7 +28,7 @@ describe('gateway under RBAC', () => {
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     k = await startAccessControlKernel();
-    for (const name of ['admin', 'ann', 'cid']) {
+    for (const name of ['ann', 'cid']) {
       const body = { apiVersion: 'iam.mortise.io/v1', kind: 'User', metadata: { name }, spec: {} };
       assert.equal((await k.as('admin', 'POST', `${IAM}/users`, { body })).status, 201);
     }
