@@ -1,4 +1,4 @@
-import { CoreV1Api, CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, Watch, type KubeConfig } from '@kubernetes/client-node';
 import {
   AlreadyExistsError,
   BadRequestError,
@@ -24,6 +24,7 @@ import {
   type WatchEvent,
   type WatchOptions,
 } from '../resource-store.js';
+import { loadKubeConfig } from './kube-config.js';
 import { CustomResourceCollection } from './custom-resource.collection.js';
 import { genericObjectShape, ownCustomResourceShape } from './custom-resource-shapes.js';
 import type { KubeCollection } from './kube-collection.js';
@@ -205,13 +206,6 @@ export class KubernetesStore implements ResourceStore {
     const secrets = this.kinds.some((def) => def.internal) ? [new SecretCollection(this.core, this.namespace)] : [];
     return [...own, this.generic, ...secrets];
   }
-}
-
-function loadKubeConfig(path: string | undefined): KubeConfig {
-  const config = new KubeConfig();
-  if (path) config.loadFromFile(path);
-  else config.loadFromDefault();
-  return config;
 }
 
 function continueOf(token: string): string {
