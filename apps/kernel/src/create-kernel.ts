@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import {
+  ControllerHost,
   KindRegistry,
   ApiGroupRegistry,
   GroupDispatcherRegistry,
@@ -33,6 +34,7 @@ import { registerBackupRoutes } from './http/backup.routes.js';
 import type { KernelServices } from './kernel-services.js';
 import { NestLogger } from './nest-logger.js';
 import { openStore } from './open-store.js';
+import { openLeaderElection, replicaIdentity } from './leader-election.js';
 import { StatusExceptionFilter } from './http/status-exception.filter.js';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { registerKernelKinds, compileResourceValidator } from '@mortise/api';
@@ -92,6 +94,8 @@ export interface Kernel extends KernelServices {
   dispatchers: GroupDispatcherRegistry;
   /** In-process extensions: install, upgrade, disable, uninstall while running. */
   extensions: ExtensionRuntime;
+  /** This replica's name in the leader election and on its audit events. */
+  replica: string;
   /** Every route registered on the root instance, Nest's and Fastify's, for route-wide security tests. */
   routes(): RouteEntry[];
   /** Graceful stop: refuse new requests, end watches, let in-flight requests finish (bounded), close the store. */
@@ -120,6 +124,14 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   const ownsStore = options.store === undefined;
   const store = options.store ?? (await openStore(config, metrics.observeStore));
   readiness.add('store', () => store.ping());
+  const replica = replicaIdentity();
+  const controllers = new ControllerHost(await openLeaderElection(config, replica, logger), {
+    onEvent: ({ type, controller, error }) => {
+      if (type === 'failed') logger.error({ controller, reason: (error as Error)?.message }, 'controller failed');
+      else logger.info({ replica }, type === 'leading' ? 'leading: controllers start here' : 'no longer leading');
+    },
+  });
+  readiness.add('controllers', () => controllers.assertHealthy());
 
   const pipeline = new RequestPipeline({
     authenticators: options.authenticators ?? [],
@@ -166,9 +178,9 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   });
 
   const nest = await NestFactory.create<NestFastifyApplication>(
-    KernelModule.forRoot({ kinds, store, pipeline, admission, readiness, metrics, logger }, [
+    KernelModule.forRoot({ kinds, store, pipeline, admission, readiness, metrics, logger, controllers }, [
       ...identityModule(options.identity, config),
-      ...accessControlModule(options, config),
+      ...accessControlModule(options, config, replica),
       GatewayModule.forRoot({ groups, dispatchers }),
       ...(options.modules ?? []),
     ]),
@@ -188,6 +200,9 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
       logger.error({ directory, reason: (err as Error).message }, 'extension not installed');
     });
   }
+  // Controllers registered during init start once this replica leads (at once with sqlite or memory).
+  await controllers.start();
+  await controllers.settled();
   await nest.listen(config.port, config.host);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -201,6 +216,10 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   const close = (): Promise<void> => {
     closing ??= (async () => {
       readiness.markStopping();
+      // Controllers stop first and the lease is released, so another replica takes over while this one drains.
+      await controllers.stop().catch((err: unknown) => {
+        logger.warn({ reason: (err as Error).message }, 'controllers did not stop cleanly');
+      });
       watches.closeAll();
       const force = setTimeout(() => {
         logger.warn({ timeoutSeconds: config.shutdownTimeoutSeconds }, 'shutdown timeout: closing open connections');
@@ -235,6 +254,8 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     readiness,
     metrics,
     logger,
+    controllers,
+    replica,
     routes: () => [...routes],
     close,
   };
@@ -256,9 +277,9 @@ function identityModule(options: IamModuleOptions | false | undefined, config: K
   ];
 }
 
-function accessControlModule(options: KernelOptions, config: KernelConfig): DynamicModule[] {
+function accessControlModule(options: KernelOptions, config: KernelConfig, replica: string): DynamicModule[] {
   const settings = options.accessControl;
   // A caller's own authorizer, or no identity (bare pipeline tests), means no default access control.
   if (settings === false || (settings === undefined && (options.identity === false || options.authorizer))) return [];
-  return [AccessControlModule.forRoot({ auditDir: join(config.dataDir, 'audit'), ...settings })];
+  return [AccessControlModule.forRoot({ auditDir: join(config.dataDir, 'audit'), replica, ...settings })];
 }

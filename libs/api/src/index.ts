@@ -37,3 +37,4 @@ export * from './group-dispatch.js';
 export * from './admission.js';
 export * from './controller.js';
 export * from './controller-host.js';
+export * from './periodic-controller.js';

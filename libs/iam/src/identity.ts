@@ -1,4 +1,4 @@
-import type { Authenticator } from '@mortise/api';
+import { PeriodicController, type Authenticator, type Controller } from '@mortise/api';
 import type { ResourceStore } from '@mortise/store';
 import { AccessTokenService } from './access-token.service.js';
 import { AccountLockout } from './account-lockout.js';
@@ -42,7 +42,12 @@ export class Identity {
   readonly access = new UserAccess();
   /** For the pipeline's authentication stage, in the order they are tried. */
   readonly authenticators: readonly Authenticator[];
-  private gcTimer: NodeJS.Timeout | undefined;
+  /**
+   * Leader-only work: scheduled key rotation (`key-rotation`) and removal of
+   * expired sessions (`session-collection`). The kernel registers them with its
+   * controller host; without one, start them yourself.
+   */
+  readonly controllers: readonly Controller[];
 
   constructor(
     readonly store: ResourceStore,
@@ -77,13 +82,15 @@ export class Identity {
       new ApiKeyAuthenticator(this.apiKeys),
       new SessionCookieAuthenticator(this.tokens),
     ];
+    this.controllers = [
+      this.keys.rotationController(),
+      new PeriodicController('session-collection', GARBAGE_COLLECTION_MS, () => this.sessions.collectGarbage()),
+    ];
   }
 
   async start(): Promise<void> {
     await this.view.start();
     await this.keys.start();
-    this.gcTimer = setInterval(() => void this.sessions.collectGarbage().catch(() => undefined), GARBAGE_COLLECTION_MS);
-    this.gcTimer.unref();
   }
 
   /** Sets the issuer once the kernel knows its address (no public URL configured). */
@@ -112,7 +119,6 @@ export class Identity {
   }
 
   stop(): void {
-    if (this.gcTimer) clearInterval(this.gcTimer);
     this.keys.stop();
     this.view.stop();
   }
