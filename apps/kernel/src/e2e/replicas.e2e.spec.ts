@@ -3,6 +3,15 @@ import assert from 'node:assert/strict';
 import { passwordLogin, TEST_ADMIN_PASSWORD, type TestKernel } from '../testing/kernel-fixture.js';
 import { createUser } from '../testing/identity.js';
 import { startReplicas, type Replicas } from '../testing/replicas-fixture.js';
+import {
+  INSTALL_PLANS,
+  PROBE_PATH,
+  gone,
+  inState,
+  planBody,
+  releaseProbe,
+  waitForPlan,
+} from '../testing/extension-catalog.js';
 
 const IAM = '/kapis/iam.mortise.io/v1';
 const WORKSPACES = '/kapis/tenant.mortise.io/v1/workspaces';
@@ -35,7 +44,12 @@ describe('replicas: three kernels on one Kubernetes API server', () => {
     assert.equal(leaders.length, 1);
     const leader = leaders[0]!;
     const running = leader.kernel.controllers.report().controllers;
-    assert.deepEqual(running.map((c) => c.name).sort(), ['key-rotation', 'role-aggregation', 'session-collection']);
+    assert.deepEqual(running.map((c) => c.name).sort(), [
+      'install-plans',
+      'key-rotation',
+      'role-aggregation',
+      'session-collection',
+    ]);
     await within('the leader runs them all', 5_000, () =>
       Promise.resolve(leader.kernel.controllers.report().controllers.every((c) => c.state === 'running')),
     );
@@ -162,6 +176,30 @@ describe('replicas: three kernels on one Kubernetes API server', () => {
     const other = await k[2]!.call('GET', `${IAM}/auditevents?user=admin`);
     assert.equal(other.body.metadata.replica, k[2]!.kernel.replica);
     assert.ok(!(other.body.items as Event[]).some((e) => e.requestId === requestId), "another replica's log lacks it");
+  });
+
+  it('installs an in-process extension through a follower: the leader reconciles, every replica routes it', async () => {
+    await releaseProbe(k[0]!.kernel.store, 'probe', '1.0.0');
+    const follower = k.find((r) => !r.kernel.controllers.isLeader())!;
+    const created = await follower.call('POST', INSTALL_PLANS, { body: planBody('probe', '1.0.0') });
+    assert.equal(created.status, 201, created.text);
+    await waitForPlan(follower, 'probe', inState('Installed'));
+    for (const replica of k) {
+      await within(
+        'the extension answers here',
+        5_000,
+        async () => (await replica.call('GET', `${PROBE_PATH}/ping`)).status === 200,
+      );
+    }
+    assert.equal((await follower.call('DELETE', `${INSTALL_PLANS}/probe`)).status, 200);
+    await waitForPlan(follower, 'probe', gone);
+    for (const replica of k) {
+      await within(
+        'the extension is gone here',
+        5_000,
+        async () => (await replica.call('GET', `${PROBE_PATH}/ping`)).status === 404,
+      );
+    }
   });
 
   it('hands the controllers to another replica within 15 s when the leader dies without releasing', async () => {
