@@ -44,7 +44,7 @@ export class Identity {
   readonly authenticators: readonly Authenticator[];
   /**
    * Leader-only work: scheduled key rotation (`key-rotation`) and removal of
-   * expired sessions (`session-collection`). The kernel registers them with its
+   * expired sessions and login-failure counts (`session-collection`). The kernel registers them with its
    * controller host; without one, start them yourself.
    */
   readonly controllers: readonly Controller[];
@@ -60,7 +60,7 @@ export class Identity {
     this.hasher = new PasswordHasher(this.config.argon2);
     this.tokens = new AccessTokenService(this.keys, this.view, this.config, clock);
     this.sessions = new RefreshTokenService(store, this.view, this.config, clock);
-    this.lockout = new AccountLockout(this.config.lockout);
+    this.lockout = new AccountLockout(store, this.config.lockout);
     this.records = new LoginRecordService(store, this.config.loginRecords, clock);
     this.login = new LoginService(store, this.hasher, this.lockout, this.records, clock);
     this.users = new UserService(
@@ -84,12 +84,16 @@ export class Identity {
     ];
     this.controllers = [
       this.keys.rotationController(),
-      new PeriodicController('session-collection', GARBAGE_COLLECTION_MS, () => this.sessions.collectGarbage()),
+      new PeriodicController('session-collection', GARBAGE_COLLECTION_MS, async () => {
+        await this.sessions.collectGarbage();
+        await this.lockout.collectGarbage(clock.now());
+      }),
     ];
   }
 
   async start(): Promise<void> {
     await this.view.start();
+    await this.lockout.start();
     await this.keys.start();
   }
 
@@ -120,6 +124,7 @@ export class Identity {
 
   stop(): void {
     this.keys.stop();
+    this.lockout.stop();
     this.view.stop();
   }
 }

@@ -145,6 +145,36 @@ describe('replicas: three kernels on one Kubernetes API server', () => {
     }
   });
 
+  it('counts failed logins on all replicas together; a lock and an unlock apply on every replica', async () => {
+    await createUser(k[0]!, 'carol');
+    const attempt = (replica: TestKernel, password: string) =>
+      fetch(`${replica.url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'password',
+          client_id: 'mortise-cli',
+          username: 'carol',
+          password,
+        }).toString(),
+      }).then(async (res) => ({ status: res.status, body: (await res.json()) as { error_description?: string } }));
+    // Five failures spread over three replicas lock the name (the limit is five in all, not five per replica).
+    for (let i = 0; i < 5; i++) assert.equal((await attempt(k[i % 3]!, 'wrong password')).status, 400);
+    for (const replica of k) {
+      await within('carol is locked here', 2_000, async () =>
+        /temporarily locked/.test((await attempt(replica, 'correct horse')).body.error_description ?? ''),
+      );
+    }
+    assert.equal((await k[2]!.call('POST', `${IAM}/users/carol/unlock`)).status, 200);
+    for (const replica of k) {
+      await within(
+        'carol logs in here again',
+        2_000,
+        async () => (await attempt(replica, 'correct horse')).status === 200,
+      );
+    }
+  });
+
   it('verifies on every replica tokens signed with a key the leader rotated', async () => {
     const leader = replicas.leader()!;
     const rotated = await leader.call('POST', '/oauth/keys/rotate');
