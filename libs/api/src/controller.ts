@@ -37,7 +37,8 @@ export interface LeaderElection {
 
 /** The election of a backend that allows only one kernel (sqlite, memory): that kernel always leads. */
 export class SoleLeader implements LeaderElection {
-  private leading = false;
+  /** Leads from the start: nobody else could. */
+  private leading = true;
 
   constructor(readonly identity: string) {}
 
