@@ -82,9 +82,9 @@ describe(ControllerHost.name, () => {
     election.set(true);
     await host.settled();
     assert.throws(() => host.assertHealthy(), /flaky \(flaky cannot start\)/);
-    assert.equal(host.report().controllers[0]!.state, 'failed');
+    assert.equal(host.report().controllers[0].state, 'failed');
     const deadline = Date.now() + 2_000;
-    while (host.report().controllers[0]!.state !== 'running' && Date.now() < deadline) {
+    while (host.report().controllers[0].state !== 'running' && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 10));
     }
     host.assertHealthy();

@@ -28,6 +28,17 @@ async function within(what: string, ms: number, check: () => Promise<boolean>): 
   return Date.now() - started;
 }
 
+/** The password grant of the built-in CLI client, answered as is. */
+async function passwordGrant(url: string, username: string, password: string) {
+  const res = await fetch(`${url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'password', client_id: 'mortise-cli', username, password }).toString(),
+  });
+  const body = (await res.json()) as { access_token: string; refresh_token: string; error_description?: string };
+  return { status: res.status, body };
+}
+
 describe('replicas: three kernels on one Kubernetes API server', () => {
   let replicas: Replicas;
   let k: TestKernel[];
@@ -38,11 +49,16 @@ describe('replicas: three kernels on one Kubernetes API server', () => {
   });
   after(() => replicas.close());
 
+  /** Waits until `check` holds on every replica in turn. */
+  async function everywhere(what: string, check: (replica: TestKernel) => Promise<boolean>): Promise<void> {
+    for (const replica of k) await within(what, 2_000, () => check(replica));
+  }
+
   it('elects one leader, which alone runs the controllers; /readyz?verbose says so on each', async () => {
     await within('one replica leads', 10_000, () => Promise.resolve(replicas.leader() !== undefined));
     const leaders = k.filter((r) => r.kernel.controllers.isLeader());
     assert.equal(leaders.length, 1);
-    const leader = leaders[0]!;
+    const leader = leaders[0];
     const running = leader.kernel.controllers.report().controllers;
     assert.deepEqual(running.map((c) => c.name).sort(), [
       'install-plans',
@@ -67,112 +83,75 @@ describe('replicas: three kernels on one Kubernetes API server', () => {
   });
 
   it('enforces a binding written on one replica on the others, and its removal too', async () => {
-    await createUser(k[0]!, 'bob');
+    await createUser(k[0], 'bob');
     const role = {
       metadata: { name: 'workspace-lister' },
       rules: [{ apiGroups: ['tenant.mortise.io'], resources: ['workspaces'], verbs: ['get', 'list'] }],
     };
-    assert.equal((await k[0]!.call('POST', `${IAM}/globalroles`, { body: role })).status, 201);
+    assert.equal((await k[0].call('POST', `${IAM}/globalroles`, { body: role })).status, 201);
     const binding = {
       metadata: { name: 'bob-lister' },
       roleRef: { apiGroup: 'iam.mortise.io', kind: 'GlobalRole', name: 'workspace-lister' },
       subjects: [{ kind: 'User', name: 'bob' }],
     };
-    assert.equal((await k[0]!.call('POST', `${IAM}/globalrolebindings`, { body: binding })).status, 201);
-    const bob = await passwordLogin(k[1]!.url, 'bob', 'correct horse');
-    for (const replica of [k[1]!, k[2]!]) {
+    assert.equal((await k[0].call('POST', `${IAM}/globalrolebindings`, { body: binding })).status, 201);
+    const bob = await passwordLogin(k[1].url, 'bob', 'correct horse');
+    for (const replica of [k[1], k[2]]) {
       await within(
         'bob may list workspaces',
         2_000,
         async () => (await replica.call('GET', WORKSPACES, bearer(bob))).status === 200,
       );
     }
-    assert.equal((await k[0]!.call('DELETE', `${IAM}/globalrolebindings/bob-lister`)).status, 200);
-    for (const replica of k) {
-      await within(
-        'bob is denied everywhere',
-        2_000,
-        async () => (await replica.call('GET', WORKSPACES, bearer(bob))).status === 403,
-      );
-    }
+    assert.equal((await k[0].call('DELETE', `${IAM}/globalrolebindings/bob-lister`)).status, 200);
+    await everywhere(
+      'bob is denied everywhere',
+      async (replica) => (await replica.call('GET', WORKSPACES, bearer(bob))).status === 403,
+    );
   });
 
   it('refuses on every replica a token revoked on another, and an API key deleted on another', async () => {
-    const login = await fetch(`${k[0]!.url}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'password',
-        client_id: 'mortise-cli',
-        username: 'admin',
-        password: TEST_ADMIN_PASSWORD,
-      }).toString(),
-    });
-    const tokens = (await login.json()) as { access_token: string; refresh_token: string };
+    const tokens = (await passwordGrant(k[0].url, 'admin', TEST_ADMIN_PASSWORD)).body;
     for (const replica of k)
       assert.equal((await replica.call('GET', '/oauth/userinfo', bearer(tokens.access_token))).status, 200);
-    const revoked = await fetch(`${k[1]!.url}/oauth/revoke`, {
+    const revoked = await fetch(`${k[1].url}/oauth/revoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ client_id: 'mortise-cli', token: tokens.refresh_token }).toString(),
     });
     assert.equal(revoked.status, 200);
-    for (const replica of k) {
-      await within(
-        'the revoked token is refused',
-        2_000,
-        async () => (await replica.call('GET', '/oauth/userinfo', bearer(tokens.access_token))).status === 401,
-      );
-    }
+    await everywhere(
+      'the revoked token is refused',
+      async (replica) => (await replica.call('GET', '/oauth/userinfo', bearer(tokens.access_token))).status === 401,
+    );
 
-    const created = await k[2]!.call('POST', `${IAM}/apikeys`, { body: { metadata: { name: 'ci' }, spec: {} } });
+    const created = await k[2].call('POST', `${IAM}/apikeys`, { body: { metadata: { name: 'ci' }, spec: {} } });
     assert.equal(created.status, 201, created.text);
     const key = created.body.status.secret as string;
-    for (const replica of k) {
-      await within(
-        'the key works',
-        2_000,
-        async () => (await replica.call('GET', WORKSPACES, bearer(key))).status === 200,
-      );
-    }
-    assert.equal((await k[0]!.call('DELETE', `${IAM}/apikeys/${created.body.metadata.name as string}`)).status, 200);
-    for (const replica of k) {
-      await within(
-        'the deleted key is refused',
-        2_000,
-        async () => (await replica.call('GET', WORKSPACES, bearer(key))).status === 401,
-      );
-    }
+    await everywhere(
+      'the key works',
+      async (replica) => (await replica.call('GET', WORKSPACES, bearer(key))).status === 200,
+    );
+    assert.equal((await k[0].call('DELETE', `${IAM}/apikeys/${created.body.metadata.name as string}`)).status, 200);
+    await everywhere(
+      'the deleted key is refused',
+      async (replica) => (await replica.call('GET', WORKSPACES, bearer(key))).status === 401,
+    );
   });
 
   it('counts failed logins on all replicas together; a lock and an unlock apply on every replica', async () => {
-    await createUser(k[0]!, 'carol');
-    const attempt = (replica: TestKernel, password: string) =>
-      fetch(`${replica.url}/oauth/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'password',
-          client_id: 'mortise-cli',
-          username: 'carol',
-          password,
-        }).toString(),
-      }).then(async (res) => ({ status: res.status, body: (await res.json()) as { error_description?: string } }));
+    await createUser(k[0], 'carol');
+    const attempt = (replica: TestKernel, password: string) => passwordGrant(replica.url, 'carol', password);
     // Five failures spread over three replicas lock the name (the limit is five in all, not five per replica).
-    for (let i = 0; i < 5; i++) assert.equal((await attempt(k[i % 3]!, 'wrong password')).status, 400);
-    for (const replica of k) {
-      await within('carol is locked here', 2_000, async () =>
-        /temporarily locked/.test((await attempt(replica, 'correct horse')).body.error_description ?? ''),
-      );
-    }
-    assert.equal((await k[2]!.call('POST', `${IAM}/users/carol/unlock`)).status, 200);
-    for (const replica of k) {
-      await within(
-        'carol logs in here again',
-        2_000,
-        async () => (await attempt(replica, 'correct horse')).status === 200,
-      );
-    }
+    for (let i = 0; i < 5; i++) assert.equal((await attempt(k[i % 3], 'wrong password')).status, 400);
+    await everywhere('carol is locked here', async (replica) =>
+      /temporarily locked/.test((await attempt(replica, 'correct horse')).body.error_description ?? ''),
+    );
+    assert.equal((await k[2].call('POST', `${IAM}/users/carol/unlock`)).status, 200);
+    await everywhere(
+      'carol logs in here again',
+      async (replica) => (await attempt(replica, 'correct horse')).status === 200,
+    );
   });
 
   it('verifies on every replica tokens signed with a key the leader rotated', async () => {
@@ -180,36 +159,34 @@ describe('replicas: three kernels on one Kubernetes API server', () => {
     const rotated = await leader.call('POST', '/oauth/keys/rotate');
     assert.ok(rotated.status === 200 || rotated.status === 201, rotated.text);
     const jwks = (await (await fetch(`${leader.url}/oauth/keys`)).json()) as { keys: { kid: string }[] };
-    const newest = jwks.keys[0]!.kid;
-    for (const replica of k) {
-      await within('every replica publishes the new key', 2_000, async () => {
-        const keys = (await (await fetch(`${replica.url}/oauth/keys`)).json()) as { keys: { kid: string }[] };
-        return keys.keys[0]?.kid === newest;
-      });
-    }
+    const newest = jwks.keys[0].kid;
+    await everywhere('every replica publishes the new key', async (replica) => {
+      const keys = (await (await fetch(`${replica.url}/oauth/keys`)).json()) as { keys: { kid: string }[] };
+      return keys.keys[0]?.kid === newest;
+    });
     const follower = k.find((r) => r !== leader)!;
     const token = await passwordLogin(follower.url, 'admin', TEST_ADMIN_PASSWORD);
-    const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string };
+    const header = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()) as { kid: string };
     assert.equal(header.kid, newest, 'the follower signs with the rotated key');
     for (const replica of k) assert.equal((await replica.call('GET', '/oauth/userinfo', bearer(token))).status, 200);
   });
 
   it("answers audit queries from the serving replica's own log, and says whose", async () => {
-    const created = await k[1]!.call('POST', WORKSPACES, { body: { metadata: { name: 'audited' }, spec: {} } });
+    const created = await k[1].call('POST', WORKSPACES, { body: { metadata: { name: 'audited' }, spec: {} } });
     assert.equal(created.status, 201, created.text);
     const requestId = created.headers.get('x-request-id');
     type Event = { requestId?: string; replica?: string };
-    const mine = await k[1]!.call('GET', `${IAM}/auditevents?user=admin`);
-    assert.equal(mine.body.metadata.replica, k[1]!.kernel.replica);
+    const mine = await k[1].call('GET', `${IAM}/auditevents?user=admin`);
+    assert.equal(mine.body.metadata.replica, k[1].kernel.replica);
     const event = (mine.body.items as Event[]).find((e) => e.requestId === requestId);
-    assert.equal(event?.replica, k[1]!.kernel.replica);
-    const other = await k[2]!.call('GET', `${IAM}/auditevents?user=admin`);
-    assert.equal(other.body.metadata.replica, k[2]!.kernel.replica);
+    assert.equal(event?.replica, k[1].kernel.replica);
+    const other = await k[2].call('GET', `${IAM}/auditevents?user=admin`);
+    assert.equal(other.body.metadata.replica, k[2].kernel.replica);
     assert.ok(!(other.body.items as Event[]).some((e) => e.requestId === requestId), "another replica's log lacks it");
   });
 
   it('installs an in-process extension through a follower: the leader reconciles, every replica routes it', async () => {
-    await releaseProbe(k[0]!.kernel.store, 'probe', '1.0.0');
+    await releaseProbe(k[0].kernel.store, 'probe', '1.0.0');
     const follower = k.find((r) => !r.kernel.controllers.isLeader())!;
     const created = await follower.call('POST', INSTALL_PLANS, { body: planBody('probe', '1.0.0') });
     assert.equal(created.status, 201, created.text);

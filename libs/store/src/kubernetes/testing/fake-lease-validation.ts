@@ -29,7 +29,7 @@ export function validateLease(type: ResourceType, object: KubeObject): void {
       type,
       name,
       'spec.leaseDurationSeconds',
-      `Invalid value: ${String(duration)}: must be greater than 0`,
+      `Invalid value: ${JSON.stringify(duration)}: must be greater than 0`,
     );
   }
   const transitions = spec['leaseTransitions'];
@@ -38,7 +38,7 @@ export function validateLease(type: ResourceType, object: KubeObject): void {
       type,
       name,
       'spec.leaseTransitions',
-      `Invalid value: ${String(transitions)}: must be greater than or equal to 0`,
+      `Invalid value: ${JSON.stringify(transitions)}: must be greater than or equal to 0`,
     );
   }
 }
