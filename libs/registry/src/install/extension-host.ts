@@ -4,7 +4,8 @@ import type { ResourceStore } from '@mortise/store';
 import { ConfigSecrets, joinSecrets } from './config-secrets.js';
 import { fitsKernel } from './dependency-resolver.js';
 import { INSTALL_PLAN_KIND, versionRef } from './install-plan-names.js';
-import type { EnsuredPackage, PackageSource } from './package-source.js';
+import type { EnsuredPackage } from '../package/package-store.js';
+import type { PackageSource } from './package-source.js';
 import { KeyedQueue, KindWatcher, isPlan, type FollowerLogger } from './plan-follower.js';
 
 export interface ExtensionHostOptions {

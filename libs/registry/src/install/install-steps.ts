@@ -19,7 +19,7 @@ import {
 } from './extension-objects.js';
 import type { ExtensionHost } from './extension-host.js';
 import { EXTENSION_VERSION_KIND, INSTALL_PLAN_KIND, REQUIRED_BY_LABEL, versionRef } from './install-plan-names.js';
-import type { EnsuredPackage } from './package-source.js';
+import type { EnsuredPackage } from '../package/package-store.js';
 import { IDENTITY_KINDS, serviceIdentityObjects } from './service-identity.js';
 
 /** Every kind an installed extension may have objects of, besides its own declared kinds. */
