@@ -141,3 +141,11 @@ export async function releaseService(
   await writeFile(join(directory, 'extension.yaml'), stringify(manifest));
   await publishVersion(store, manifest, directory);
 }
+
+/** Whether the answer is a plan with this condition at this status. */
+export const hasCondition =
+  (type: string, status: 'True' | 'False') =>
+  (res: CallResult): boolean => {
+    const conditions = (res.body?.status?.conditions ?? []) as Array<{ type: string; status: string }>;
+    return conditions.some((c) => c.type === type && c.status === status);
+  };

@@ -75,7 +75,7 @@ export class InstallPlanController {
       options.store,
       EXTENSION_KIND,
       (o, deleted) => {
-        if (!deleted) void this.autoUpgrade(o as Extension);
+        if (!deleted) void this.autoUpgrade(o);
       },
       options.logger,
     );
