@@ -204,6 +204,7 @@ describe('InstallPlan admission', () => {
     assert.doesNotMatch(created.text, /s3cret/);
     const plan = await waitForPlan(k, 'probe', inState('Installed'));
     assert.deepEqual(plan.body.spec.config, { startDelayMs: 0 });
+    assert.deepEqual(plan.body.status.secretConfig, ['token']);
     const list = await k.call('GET', INSTALL_PLANS);
     assert.doesNotMatch(list.text, /s3cret/);
     for (let i = 0; i < 3; i++) assert.doesNotMatch(JSON.stringify(await watch.next()), /s3cret/);
