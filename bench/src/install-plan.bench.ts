@@ -71,7 +71,7 @@ for (let i = 0; i < rounds; i++) {
   for (const kind of ['directory', 'packed'] as const) {
     const version = `1.${i}.${kind === 'packed' ? 1 : 0}`;
     await release(version, kind === 'packed');
-    results[kind]!.push(await installToFirst200(version));
+    results[kind].push(await installToFirst200(version));
   }
 }
 await k.close();
@@ -79,7 +79,7 @@ await k.close();
 const fmt = (n: number) => `${n.toFixed(0)} ms`;
 for (const [kind, ms] of Object.entries(results)) {
   console.log(
-    `${kind.padEnd(9)} InstallPlan → first 200: first ${fmt(ms[0]!)}, median ${fmt(median(ms))}, ` +
+    `${kind.padEnd(9)} InstallPlan → first 200: first ${fmt(ms[0])}, median ${fmt(median(ms))}, ` +
       `min ${fmt(Math.min(...ms))}, max ${fmt(Math.max(...ms))} (${ms.length} rounds; goal ≤ 500 ms)`,
   );
 }

@@ -31,7 +31,7 @@ describe(ConfigSecrets.name, () => {
     await new ConfigSecrets(store).write('probe', { token: 'very-secret-value' });
     const stored = await store.get({ group: 'extensions.mortise.io', kind: 'InstallPlanSecret', name: 'probe' });
     assert.doesNotMatch(JSON.stringify(stored), /very-secret-value/);
-    assert.match((stored.spec as { values: Record<string, string> }).values['token']!, /^enc:v1:/);
+    assert.match((stored.spec as { values: Record<string, string> }).values['token'], /^enc:v1:/);
     assert.deepEqual(await new ConfigSecrets(store).read('probe'), { token: 'very-secret-value' });
     await new ConfigSecrets(store).remove('probe');
     assert.deepEqual(await new ConfigSecrets(store).read('probe'), {});
@@ -43,7 +43,7 @@ describe(ConfigSecrets.name, () => {
     const secrets = new ConfigSecrets(store);
     await secrets.write('probe', { token: 'abc' });
     const stored = await store.get({ group: 'extensions.mortise.io', kind: 'InstallPlanSecret', name: 'probe' });
-    const sealed = (stored.spec as { values: Record<string, string> }).values['token']!;
+    const sealed = (stored.spec as { values: Record<string, string> }).values['token'];
     const tampered = sealed.slice(0, -2) + (sealed.endsWith('AA') ? 'BB' : 'AA');
     await store.update({ ...stored, spec: { values: { token: tampered } } });
     await assert.rejects(secrets.read('probe'));
