@@ -44,7 +44,7 @@ function labelled(manifest: ExtensionManifest, kind: string, group: string, name
     kind,
     metadata: { name, labels: { [EXTENSION_LABEL]: manifest.name } },
     ...body,
-  } as Resource;
+  };
 }
 
 /**
@@ -75,9 +75,9 @@ export function serviceExtensionObjects(manifest: ExtensionManifest): Resource[]
     return object;
   });
   return [
-    ...named(manifest.apiServices as Item[] | undefined, 'APIService'),
-    ...named(manifest.reverseProxies as Item[] | undefined, 'ReverseProxy'),
-    ...named(manifest.jsBundles as Item[] | undefined, 'JSBundle'),
+    ...named(manifest.apiServices, 'APIService'),
+    ...named(manifest.reverseProxies, 'ReverseProxy'),
+    ...named(manifest.jsBundles, 'JSBundle'),
     ...entries,
     ...templates,
   ];
