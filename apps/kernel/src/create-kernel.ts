@@ -140,6 +140,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     },
   });
   readiness.add('controllers', () => controllers.assertHealthy());
+  metrics.trackControllers(() => controllers.report());
 
   const pipeline = new RequestPipeline({
     authenticators: options.authenticators ?? [],
@@ -223,7 +224,11 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   // Controllers registered during init start once this replica leads (at once with sqlite or memory).
   await controllers.start();
   await controllers.settled();
-  await nest.listen(config.port, config.host);
+  await nest.listen(config.port, config.host).catch(async (err: unknown) => {
+    // Not serving, so not leading either: give the lease up at once.
+    await controllers.stop();
+    throw err;
+  });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;

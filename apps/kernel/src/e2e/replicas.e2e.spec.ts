@@ -80,6 +80,11 @@ describe('replicas: three kernels on one Kubernetes API server', () => {
     const onLeader = await leader.call('GET', '/readyz?verbose', { anonymous: true });
     assert.match(onLeader.text, /: leader\n/);
     assert.match(onLeader.text, /controller role-aggregation: running/);
+    const metrics = await leader.call('GET', '/metrics', { anonymous: true });
+    assert.match(metrics.text, /^mortise_leader 1$/m);
+    assert.match(metrics.text, /^mortise_controller_running\{controller="key-rotation"\} 1$/m);
+    const followerMetrics = await k.find((r) => r !== leader)!.call('GET', '/metrics', { anonymous: true });
+    assert.match(followerMetrics.text, /^mortise_leader 0$/m);
   });
 
   it('enforces a binding written on one replica on the others, and its removal too', async () => {
