@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { CoreV1Api, CustomObjectsApi, Watch, type KubeConfig } from '@kubernetes/client-node';
 import {
   AlreadyExistsError,
@@ -158,6 +159,8 @@ export class KubernetesStore implements ResourceStore {
     const signals = [stop.signal, this.closing.signal, ...(options.signal ? [options.signal] : [])];
     const signal = AbortSignal.any(signals);
     const collections = options.kind ? [this.collectionFor(options.kind)] : this.allCollections();
+    // The all-kinds watch has one stream per collection, each listening on this signal: not a leak.
+    setMaxListeners(collections.length + 10, signal);
     const streams = collections.map((collection) =>
       watchCollection(this.watcher, {
         collection,
