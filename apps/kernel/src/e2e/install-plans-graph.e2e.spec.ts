@@ -188,6 +188,26 @@ describe('InstallPlan failures, retries and kernel upgrades', () => {
     assert.equal((await k.call('GET', `${PROBE_PATH}/ping`)).status, 200);
   });
 
+  it('keeps the old version serving when an upgrade fails, and rolls forward once fixed', async () => {
+    await releaseProbe(store, 'probe', '1.0.5', {
+      kernel: '^1.0.0',
+      configSchema: { type: 'object', properties: { failBoot: { type: 'boolean', default: true } } },
+    });
+    await k.call('PATCH', `${INSTALL_PLANS}/probe`, {
+      body: { spec: { extension: { name: 'probe', version: '1.0.5' } } },
+      contentType: MERGE,
+    });
+    const failed = await waitForPlan(k, 'probe', inState('UpgradeFailed'));
+    assert.match(failed.body.status.stateHistory.at(-1).message, /failBoot is set/);
+    assert.equal(failed.body.status.version, '1.0.0');
+    assert.equal((await k.call('GET', `${PROBE_PATH}/ping`)).body.version, '1.0.0');
+    await k.call('PATCH', `${INSTALL_PLANS}/probe`, {
+      body: { spec: { extension: { name: 'probe', version: '1.0.0' } } },
+      contentType: MERGE,
+    });
+    await waitForPlan(k, 'probe', (r) => inState('Installed')(r) && r.body.status.version === '1.0.0');
+  });
+
   it('upgrades automatically to the recommended version after a sync', async () => {
     await releaseProbe(store, 'probe', '1.1.0', { kernel: '^1.0.0' });
     await k.call('PATCH', `${INSTALL_PLANS}/probe`, {
