@@ -13,6 +13,7 @@ import {
   planBody,
   releaseProbe,
   releaseService,
+  waitFor,
   waitForPlan,
 } from '../testing/extension-catalog.js';
 
@@ -251,11 +252,3 @@ describe('InstallPlan failures, retries and kernel upgrades', () => {
     assert.equal(ping.body?.version, '2.0.0', `${ping.status} ${ping.text} ${JSON.stringify(upgraded.body.status)}`);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

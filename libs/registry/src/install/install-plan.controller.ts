@@ -9,6 +9,7 @@ import {
   INSTALL_PLAN_KIND,
   PURGE_ANNOTATION,
   RETRY_ANNOTATION,
+  SECRET_REVISION_ANNOTATION,
   UNINSTALL_FINALIZER,
   planRef,
 } from './install-plan-names.js';
@@ -115,7 +116,8 @@ export class InstallPlanController {
       const status = current.status ?? {};
       const unchanged =
         status.observedGeneration === current.metadata.generation &&
-        status.observedRetry === current.metadata.annotations?.[RETRY_ANNOTATION];
+        status.observedRetry === current.metadata.annotations?.[RETRY_ANNOTATION] &&
+        status.observedSecretRevision === current.metadata.annotations?.[SECRET_REVISION_ANNOTATION];
       if (status.state?.endsWith('Failed') && unchanged) return; // waits for an edit or a retry annotation
       if (status.state === 'Installed' && unchanged && this.verified.has(name)) return;
       this.verified.add(name);
@@ -143,6 +145,7 @@ export class InstallPlanController {
     return {
       observedGeneration: plan.metadata.generation ?? 0,
       observedRetry: plan.metadata.annotations?.[RETRY_ANNOTATION] ?? null,
+      observedSecretRevision: plan.metadata.annotations?.[SECRET_REVISION_ANNOTATION] ?? null,
     };
   }
 
