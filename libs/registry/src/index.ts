@@ -27,3 +27,4 @@ export * from './install/install-plan.controller.js';
 export * from './install/install-plan.admission.js';
 export * from './install/workspace-gate.js';
 export { PlanStatusWriter, STATE_HISTORY_LIMIT } from './install/plan-status.js';
+export * from './install/automatic-upgrades.js';
