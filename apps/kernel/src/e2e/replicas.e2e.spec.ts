@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { passwordLogin, TEST_ADMIN_PASSWORD, type TestKernel } from '../testing/kernel-fixture.js';
@@ -15,6 +17,7 @@ import {
 
 const IAM = '/kapis/iam.mortise.io/v1';
 const WORKSPACES = '/kapis/tenant.mortise.io/v1/workspaces';
+const EXT = '/kapis/extensions.mortise.io/v1';
 
 const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
 
@@ -211,6 +214,44 @@ describe('replicas: three kernels on one Kubernetes API server', () => {
         5_000,
         async () => (await replica.call('GET', `${PROBE_PATH}/ping`)).status === 404,
       );
+    }
+  });
+
+  it('serves a menu entry and a reverse proxy written through one replica on every replica, and drops them on delete', async () => {
+    const upstream = createServer((req, res) => res.end(`upstream saw ${req.url}`));
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    try {
+      const entry = {
+        metadata: { name: 'replicated' },
+        spec: { entries: [{ name: 'replicated.home', title: 'Replicated', parent: 'global', order: 1 }] },
+      };
+      assert.equal((await k[0]!.call('POST', `${EXT}/extensionentries`, { body: entry })).status, 201);
+      const proxy = {
+        metadata: { name: 'replicated-ui' },
+        spec: {
+          matcher: { path: '/proxy/replicated/*' },
+          url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+        },
+      };
+      assert.equal((await k[1]!.call('POST', `${EXT}/reverseproxies`, { body: proxy })).status, 201);
+      const menu = async (replica: TestKernel) =>
+        ((await replica.call('GET', `${EXT}/menus`)).body.items as { name: string }[]).map((e) => e.name);
+      await everywhere('the menu lists the entry', async (replica) =>
+        (await menu(replica)).includes('replicated.home'),
+      );
+      await everywhere('the proxy routes', async (replica) =>
+        (await replica.call('GET', '/proxy/replicated/page')).text.startsWith('upstream saw'),
+      );
+      assert.equal((await k[2]!.call('DELETE', `${EXT}/extensionentries/replicated`)).status, 200);
+      assert.equal((await k[2]!.call('DELETE', `${EXT}/reverseproxies/replicated-ui`)).status, 200);
+      await everywhere('the entry is gone', async (replica) => !(await menu(replica)).includes('replicated.home'));
+      await everywhere(
+        'the proxy is gone',
+        async (replica) => (await replica.call('GET', '/proxy/replicated/page')).status === 404,
+      );
+    } finally {
+      upstream.closeAllConnections();
+      upstream.close();
     }
   });
 
