@@ -225,7 +225,7 @@ describe('replicas: three kernels on one Kubernetes API server', () => {
         metadata: { name: 'replicated' },
         spec: { entries: [{ name: 'replicated.home', title: 'Replicated', parent: 'global', order: 1 }] },
       };
-      assert.equal((await k[0]!.call('POST', `${EXT}/extensionentries`, { body: entry })).status, 201);
+      assert.equal((await k[0].call('POST', `${EXT}/extensionentries`, { body: entry })).status, 201);
       const proxy = {
         metadata: { name: 'replicated-ui' },
         spec: {
@@ -233,7 +233,7 @@ describe('replicas: three kernels on one Kubernetes API server', () => {
           url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
         },
       };
-      assert.equal((await k[1]!.call('POST', `${EXT}/reverseproxies`, { body: proxy })).status, 201);
+      assert.equal((await k[1].call('POST', `${EXT}/reverseproxies`, { body: proxy })).status, 201);
       const menu = async (replica: TestKernel) =>
         ((await replica.call('GET', `${EXT}/menus`)).body.items as { name: string }[]).map((e) => e.name);
       await everywhere('the menu lists the entry', async (replica) =>
@@ -242,8 +242,8 @@ describe('replicas: three kernels on one Kubernetes API server', () => {
       await everywhere('the proxy routes', async (replica) =>
         (await replica.call('GET', '/proxy/replicated/page')).text.startsWith('upstream saw'),
       );
-      assert.equal((await k[2]!.call('DELETE', `${EXT}/extensionentries/replicated`)).status, 200);
-      assert.equal((await k[2]!.call('DELETE', `${EXT}/reverseproxies/replicated-ui`)).status, 200);
+      assert.equal((await k[2].call('DELETE', `${EXT}/extensionentries/replicated`)).status, 200);
+      assert.equal((await k[2].call('DELETE', `${EXT}/reverseproxies/replicated-ui`)).status, 200);
       await everywhere('the entry is gone', async (replica) => !(await menu(replica)).includes('replicated.home'));
       await everywhere(
         'the proxy is gone',
