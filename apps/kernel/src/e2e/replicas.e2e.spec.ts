@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { passwordLogin, TEST_ADMIN_PASSWORD, type TestKernel } from '../testing/kernel-fixture.js';
+import { passwordLogin, startTestKernel, TEST_ADMIN_PASSWORD, type TestKernel } from '../testing/kernel-fixture.js';
 import { createUser } from '../testing/identity.js';
 import { startReplicas, type Replicas } from '../testing/replicas-fixture.js';
 import {
@@ -286,5 +286,23 @@ describe('replicas: three kernels on one Kubernetes API server', () => {
     console.log(`hand-over after a graceful stop: ${Date.now() - stopped} ms (${handover} ms after close returned)`);
     assert.ok(handover < 2_000, `a released lease is taken within a retry period or so, took ${handover} ms`);
     assert.equal((await last.call('GET', WORKSPACES)).status, 200, 'the survivor serves');
+  });
+});
+
+describe('a replica that leads again', () => {
+  it('restarts its controllers: install plans are reconciled after stop and start', async () => {
+    const k = await startTestKernel();
+    try {
+      await releaseProbe(k.kernel.store, 'probe', '1.0.0');
+      const controller = k.kernel.installPlans.controller;
+      // What losing the lead and winning it back does to a controller.
+      await controller.stop();
+      await controller.start();
+      assert.equal((await k.call('POST', INSTALL_PLANS, { body: planBody('probe', '1.0.0') })).status, 201);
+      await waitForPlan(k, 'probe', inState('Installed'));
+      assert.equal((await k.call('GET', `${PROBE_PATH}/ping`)).status, 200);
+    } finally {
+      await k.close();
+    }
   });
 });
