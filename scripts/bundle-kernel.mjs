@@ -3,6 +3,12 @@
 // by Node resolving, reading and compiling ~1,200 small module files (Nest,
 // rxjs, TypeBox, ajv); one file roughly halves cold start and trims memory.
 // Tests keep running the unbundled output, so both must work.
+//
+// Nest, Fastify, rxjs and the SDK are bundled too: in-process extensions get
+// the kernel's own instances of them through the runtime's resolve hook
+// (`data:` modules re-exporting a global the runtime fills), so the hook
+// module is copied beside the bundle.
+import { copyFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 // Optional packages Nest and Fastify load only when used, and the native sqlite binding.
@@ -22,24 +28,6 @@ const external = [
   '@fastify/multipart',
   'point-of-view',
   'pino-pretty',
-  // Shared with in-process extensions, which import them at run time from
-  // node_modules: one copy each, or Nest's DI, HttpException and the domain
-  // errors would differ between the kernel and an extension (instanceof
-  // fails across copies). The runtime stays a file so its resolve hook
-  // module sits beside it.
-  '@mortise/runtime',
-  '@mortise/sdk',
-  '@mortise/api',
-  '@nestjs/common',
-  '@nestjs/common/*',
-  '@nestjs/core',
-  '@nestjs/core/*',
-  '@nestjs/platform-fastify',
-  'rxjs',
-  'rxjs/*',
-  'reflect-metadata',
-  // Nest's Fastify adapter hands Fastify objects (log controller, instances) across: one copy.
-  'fastify',
 ];
 
 await build({
@@ -57,3 +45,5 @@ await build({
     js: "import { createRequire as __mortiseRequire } from 'node:module'; const require = __mortiseRequire(import.meta.url);",
   },
 });
+
+copyFileSync('libs/runtime/dist/shared-packages.hooks.js', 'apps/kernel/dist/shared-packages.hooks.js');
