@@ -3,7 +3,8 @@
 // same way in the same run. Rounds are interleaved so drifting machine load
 // hits every case alike; medians are reported.
 //
-//   BENCH_ROUNDS=7 BENCH_IDLE_MS=2000 BENCH_ENTRY=path/to/entry.mjs BENCH_NODE_ARGS="--flag"
+//   BENCH_ROUNDS=7 BENCH_IDLE_MS=2000
+//   BENCH_ENTRIES="dist/a.mjs,--max-semi-space-size=2 dist/a.mjs"   (compare variants, each with its Node flags)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -15,8 +16,10 @@ import { measureColdStart, type ColdStart } from './cold-start.js';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 2000);
 const kernelDist = dirname(createRequire(import.meta.url).resolve('@mortise/kernel'));
-const entry = process.env.BENCH_ENTRY ?? join(kernelDist, 'mortise.mjs');
-const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const entries = (process.env.BENCH_ENTRIES ?? join(kernelDist, 'mortise.mjs')).split(',').map((spec) => {
+  const words = spec.trim().split(/\s+/);
+  return { label: spec.trim().replace(`${kernelDist}/`, ''), entry: words.at(-1)!, nodeArgs: words.slice(0, -1) };
+});
 const baseline = fileURLToPath(new URL('./bare-readyz.server.js', import.meta.url));
 
 async function freePort(): Promise<number> {
@@ -32,28 +35,29 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-const cases = {
-  'bare Fastify process': [] as ColdStart[],
-  'kernel, first start (empty data dir)': [] as ColdStart[],
-  'kernel, existing data dir': [] as ColdStart[],
-};
+const BARE = 'bare Fastify process';
+const cases: Record<string, ColdStart[]> = { [BARE]: [] };
 const loadBefore = loadavg()[0];
 for (let round = 0; round < ROUNDS; round++) {
   const dataDir = mkdtempSync(join(tmpdir(), 'mortise-startup-'));
   const port = await freePort();
-  cases['bare Fastify process'].push(await measureColdStart(baseline, dataDir, port, { idleMs: IDLE_MS }));
-  const run = { nodeArgs, idleMs: IDLE_MS };
-  cases['kernel, first start (empty data dir)'].push(await measureColdStart(entry, dataDir, port, run));
-  cases['kernel, existing data dir'].push(await measureColdStart(entry, dataDir, port, run));
+  cases[BARE].push(await measureColdStart(baseline, dataDir, port, { idleMs: IDLE_MS }));
+  for (const { label, entry, nodeArgs } of entries) {
+    const run = { nodeArgs, idleMs: IDLE_MS };
+    const empty = mkdtempSync(join(tmpdir(), 'mortise-startup-'));
+    (cases[`${label}: first start`] ??= []).push(await measureColdStart(entry, empty, port, run));
+    (cases[`${label}: existing data dir`] ??= []).push(await measureColdStart(entry, empty, port, run));
+    rmSync(empty, { recursive: true, force: true });
+  }
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-const base = cases['bare Fastify process'];
+const base = cases[BARE];
 const baseReady = median(base.map((c) => c.readyMs));
 const baseRss = median(base.map((c) => c.idleRssMb));
 const baseCpu = median(base.map((c) => c.readyCpuMs));
 console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`);
-console.log(`entry: ${entry} ${nodeArgs.join(' ')}`);
+console.log(`kernel entries in ${kernelDist}`);
 console.log(
   `${ROUNDS} interleaved rounds, RSS after ${IDLE_MS} ms idle; load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}\n`,
 );
