@@ -105,7 +105,7 @@ describe('generic resource REST', () => {
     });
 
     it('writes status only through /status', async () => {
-      // An Extension: a kind with status that no admission or controller writes while nothing installs it.
+      // Extension: a kind with a status and no controller acting on it here (InstallPlans are checked and reconciled).
       const extension = {
         apiVersion: 'extensions.mortise.io/v1',
         kind: 'Extension',
