@@ -15,3 +15,26 @@ export {
   type PublishResult,
 } from './repository/publish-to-repository.js';
 export { writeExtensionSource, type ExtensionSourceOptions } from './testing/extension-source.js';
+export * from './repository/catalogue-names.js';
+export { recommendedVersion, sortVersionsDescending, type VersionSummary } from './repository/recommended-version.js';
+export { DirectorySecretSource, repositoryAccess, type SecretSource } from './repository/repository-access.js';
+export { checkIndexSignature, type IndexSignatureCheck } from './repository/index-signature.js';
+export {
+  applyRepositoryIndex,
+  refreshExtension,
+  installedVersions,
+  type CatalogueChange,
+  type CatalogueSource,
+} from './repository/catalogue-writer.js';
+export {
+  syncRepository,
+  forgetRepository,
+  indexUrlOf,
+  type SyncResult,
+  type SyncFailure,
+  type RepositorySyncOptions,
+} from './repository/repository-sync.js';
+export {
+  RepositorySyncController,
+  type RepositorySyncControllerOptions,
+} from './repository/repository-sync.controller.js';
