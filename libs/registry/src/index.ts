@@ -38,3 +38,5 @@ export {
   RepositorySyncController,
   type RepositorySyncControllerOptions,
 } from './repository/repository-sync.controller.js';
+export * from './marketplace/marketplace.js';
+export { registerMarketplaceRoutes, MARKETPLACE_PATH } from './marketplace/marketplace.routes.js';

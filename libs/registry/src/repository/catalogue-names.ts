@@ -10,6 +10,8 @@ export const InstallPlanRef = { group: EXTENSIONS_GROUP, kind: 'InstallPlan' } a
 export const REPOSITORY_LABEL = 'extensions.mortise.io/repository';
 /** On ExtensionVersions: the extension they are a version of. */
 export const EXTENSION_LABEL = 'extensions.mortise.io/extension';
+/** On ExtensionVersions: when the index says the version was published (RFC 3339). */
+export const PUBLISHED_ANNOTATION = 'extensions.mortise.io/published';
 /** On a Repository: set or change it (any value, e.g. a timestamp) to sync now. */
 export const SYNC_REQUEST_ANNOTATION = 'extensions.mortise.io/sync-requested';
 

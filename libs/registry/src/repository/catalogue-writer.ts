@@ -15,6 +15,7 @@ import {
   ExtensionRef,
   ExtensionVersionRef,
   InstallPlanRef,
+  PUBLISHED_ANNOTATION,
   REPOSITORY_LABEL,
   extensionVersionName,
 } from './catalogue-names.js';
@@ -93,11 +94,11 @@ export async function applyRepositoryIndex(
       }
       continue;
     }
-    if (
+    const same =
       isDeepStrictEqual(current.spec, object.spec) &&
-      isDeepStrictEqual(current.metadata.labels, object.metadata.labels)
-    )
-      continue;
+      isDeepStrictEqual(current.metadata.labels, object.metadata.labels) &&
+      current.metadata.annotations?.[PUBLISHED_ANNOTATION] === object.metadata.annotations?.[PUBLISHED_ANNOTATION];
+    if (same) continue;
     await store.patch(
       { ...ExtensionVersionRef, name },
       {
@@ -105,6 +106,11 @@ export async function applyRepositoryIndex(
         patch: [
           { op: 'replace', path: '/spec', value: object.spec },
           { op: 'replace', path: '/metadata/labels', value: object.metadata.labels },
+          {
+            op: 'add',
+            path: '/metadata/annotations',
+            value: { ...current.metadata.annotations, ...object.metadata.annotations },
+          },
         ],
       },
     );
@@ -202,6 +208,7 @@ function versionObject(source: CatalogueSource, extension: string, version: Inde
     metadata: {
       name: extensionVersionName(extension, version.version),
       labels: { [REPOSITORY_LABEL]: source.repository, [EXTENSION_LABEL]: extension },
+      ...(version.created ? { annotations: { [PUBLISHED_ANNOTATION]: version.created } } : {}),
     },
     spec: pruneUndefined({
       ...version.manifest,
