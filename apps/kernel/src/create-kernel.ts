@@ -39,6 +39,10 @@ import { registerKernelKinds, compileResourceValidator } from '@mortise/api';
 import { IamModule, Identity, type IamConfig, type IamModuleOptions } from '@mortise/iam';
 import { AccessControlModule, type AccessControlOptions } from '@mortise/tenancy';
 import { join } from 'node:path';
+import { Registry } from '@mortise/registry';
+import { RegistryModule } from './registry/registry.module.js';
+import { KERNEL_VERSION } from './kernel-version.js';
+import { sampleExtensionDirectories } from './sample-extensions.js';
 
 export interface KernelOptions {
   /** Over the in-process defaults: port 0 on 127.0.0.1, memory store, logs silent unless MORTISE_LOG_LEVEL says otherwise. */
@@ -92,6 +96,8 @@ export interface Kernel extends KernelServices {
   dispatchers: GroupDispatcherRegistry;
   /** In-process extensions: install, upgrade, disable, uninstall while running. */
   extensions: ExtensionRuntime;
+  /** Extension registry: trust policy, package store, marketplace, repository sync. */
+  registry: Registry;
   /** Every route registered on the root instance, Nest's and Fastify's, for route-wide security tests. */
   routes(): RouteEntry[];
   /** Graceful stop: refuse new requests, end watches, let in-flight requests finish (bounded), close the store. */
@@ -103,6 +109,8 @@ const IN_PROCESS_DEFAULTS: Partial<KernelConfig> = {
   host: '127.0.0.1',
   store: 'memory',
   logLevel: (process.env.MORTISE_LOG_LEVEL as KernelConfig['logLevel'] | undefined) ?? 'silent',
+  // In-process kernels (tests) write nothing into a data dir they were not given.
+  registry: { localRepository: false },
 };
 
 /** Builds, wires and starts a kernel; `main.ts` and the tests both go through here. */
@@ -120,6 +128,14 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   const ownsStore = options.store === undefined;
   const store = options.store ?? (await openStore(config, metrics.observeStore));
   readiness.add('store', () => store.ping());
+  const registry = await Registry.open({
+    store,
+    dataDir: config.dataDir,
+    kernelVersion: KERNEL_VERSION,
+    settings: config.registry,
+    defaultSeed: sampleExtensionDirectories(),
+    onError: (err, context) => logger.warn({ reason: (err as Error).message }, `registry: ${context}`),
+  });
 
   const pipeline = new RequestPipeline({
     authenticators: options.authenticators ?? [],
@@ -170,6 +186,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
       ...identityModule(options.identity, config),
       ...accessControlModule(options, config),
       GatewayModule.forRoot({ groups, dispatchers }),
+      RegistryModule.forRoot(registry),
       ...(options.modules ?? []),
     ]),
     adapter,
@@ -229,6 +246,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     groups,
     dispatchers,
     extensions,
+    registry,
     store,
     pipeline,
     admission,
