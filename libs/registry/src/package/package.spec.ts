@@ -123,6 +123,14 @@ describe('extension packages', () => {
       ]);
     });
 
+    it('refuses to unpack into a directory that is not empty', async () => {
+      const dest = join(work, 'occupied');
+      await mkdir(dest);
+      await writeFile(join(dest, 'keep.txt'), 'mine');
+      await assert.rejects(unpackPackage(signed, dest, strict), { name: 'ConflictError' });
+      assert.deepEqual(await readdir(dest), ['keep.txt']);
+    });
+
     it('refuses a digest other than the expected one', async () => {
       const expectedDigest = `sha256:${'0'.repeat(64)}`;
       assert.equal(await rejection(verifyPackage(signed, strict, { expectedDigest })), 'DigestMismatch');
