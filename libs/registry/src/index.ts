@@ -15,7 +15,49 @@ export {
   type PublishResult,
 } from './repository/publish-to-repository.js';
 export { writeExtensionSource, type ExtensionSourceOptions } from './testing/extension-source.js';
-export * from './install/install-plan-names.js';
+export * from './repository/catalogue-names.js';
+export { recommendedVersion, sortVersionsDescending, type VersionSummary } from './repository/recommended-version.js';
+export { DirectorySecretSource, repositoryAccess, type SecretSource } from './repository/repository-access.js';
+export { checkIndexSignature, type IndexSignatureCheck } from './repository/index-signature.js';
+export {
+  applyRepositoryIndex,
+  refreshExtension,
+  installedVersions,
+  type CatalogueChange,
+  type CatalogueSource,
+} from './repository/catalogue-writer.js';
+export {
+  syncRepository,
+  forgetRepository,
+  indexUrlOf,
+  type SyncResult,
+  type SyncFailure,
+  type RepositorySyncOptions,
+} from './repository/repository-sync.js';
+export {
+  RepositorySyncController,
+  type RepositorySyncControllerOptions,
+} from './repository/repository-sync.controller.js';
+export * from './marketplace/marketplace.js';
+export { registerMarketplaceRoutes, MARKETPLACE_PATH } from './marketplace/marketplace.routes.js';
+export { RegistrySettingsSchema, type RegistrySettings } from './registry-settings.schema.js';
+export {
+  registryPaths,
+  loadOrCreatePublisherKey,
+  readTrustedKeyDirectory,
+  seedRepository,
+} from './repository/local-repository.js';
+export { Registry, LOCAL_REPOSITORY, type RegistryOptions } from './registry.js';
+export {
+  UNINSTALL_FINALIZER,
+  REQUIRED_BY_LABEL,
+  PURGE_ANNOTATION,
+  RETRY_ANNOTATION,
+  SECRET_REVISION_ANNOTATION,
+  FORCE_DELETE_ANNOTATION,
+  GATEWAY_DISABLED_ANNOTATION,
+  serviceIdentityOf,
+} from './install/install-plan-names.js';
 export * from './install/package-source.js';
 export * from './install/dependency-resolver.js';
 export * from './install/config-secrets.js';
