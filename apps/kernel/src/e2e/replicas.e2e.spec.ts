@@ -66,6 +66,7 @@ describe('replicas: three kernels on one Kubernetes API server', () => {
     assert.deepEqual(running.map((c) => c.name).sort(), [
       'install-plans',
       'key-rotation',
+      'repository-sync',
       'role-aggregation',
       'session-collection',
     ]);
