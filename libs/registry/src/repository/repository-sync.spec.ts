@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import { spawnSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -213,11 +213,7 @@ describe('repository sync', () => {
           response.writeHead(401).end();
           return;
         }
-        const path = normalize(join(repoDir, decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)));
-        readFile(path).then(
-          (data) => response.writeHead(200).end(data),
-          () => response.writeHead(404).end(),
-        );
+        serveFile(repoDir, request, response);
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -281,11 +277,7 @@ describe('repository sync', () => {
       assert.equal(made.status, 0, made.stderr.toString());
       ca = await readFile(join(dir, 'cert.pem'), 'utf8');
       server = createTlsServer({ key: await readFile(join(dir, 'key.pem')), cert: ca }, (request, response) => {
-        const path = normalize(join(repoDir, decodeURIComponent(new URL(request.url ?? '/', 'https://x').pathname)));
-        readFile(path).then(
-          (data) => response.writeHead(200).end(data),
-          () => response.writeHead(404).end(),
-        );
+        serveFile(repoDir, request, response);
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -356,4 +348,13 @@ async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5000
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** Answers with the file under `root` the request path names, or 404. */
+function serveFile(root: string, request: IncomingMessage, response: ServerResponse): void {
+  const path = normalize(join(root, decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)));
+  readFile(path).then(
+    (data) => response.writeHead(200).end(data),
+    () => response.writeHead(404).end(),
+  );
 }
