@@ -30,6 +30,7 @@ import type { ResourceStore } from '@mortise/store';
 import { DEFAULT_CONFIG, type KernelConfig } from './config/kernel-config.schema.js';
 import { KernelModule } from './kernel.module.js';
 import { registerBackupRoutes } from './http/backup.routes.js';
+import { findConsoleFiles, registerConsoleRoutes } from './http/console.routes.js';
 import type { KernelServices } from './kernel-services.js';
 import { NestLogger } from './nest-logger.js';
 import { openStore } from './open-store.js';
@@ -70,6 +71,11 @@ export interface KernelOptions {
    * platform-admin; `false` (or identity off, or an `authorizer` given) leaves it out.
    */
   accessControl?: Partial<AccessControlOptions> | false;
+  /**
+   * The web console's built files, served at `/` behind every API path;
+   * default: the built `@mortise/console` package when there is one. `false` serves none.
+   */
+  consoleDir?: string | false;
 }
 
 export interface RouteEntry {
@@ -157,6 +163,8 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     if (config.devLoads) registerDevloadRoutes(scope, extensions);
     registerBackupRoutes(scope, store, config.dataDir);
   });
+  const consoleDir = options.consoleDir ?? findConsoleFiles();
+  if (consoleDir) registerConsoleRoutes(app, consoleDir, pipeline.publicRoutes);
   registerResourceRoutes(app, {
     kinds,
     rest,
