@@ -1,1 +1,29 @@
-export {};
+export * from './package/package-error.js';
+export * from './package/publisher-key.js';
+export * from './package/package-manifest.js';
+export { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './package/archive-reader.js';
+export { packExtension, signPackage, type PackResult, type SignResult } from './package/pack-extension.js';
+export { verifyPackage, unpackPackage, type VerifiedPackage, type VerifyOptions } from './package/verify-package.js';
+export { readLocation, resolveLocation, type LocationAccess } from './package/location-reader.js';
+export { PackageStore, type PackageStoreOptions, type EnsuredPackage } from './package/package-store.js';
+export * from './repository/repository-index.js';
+export {
+  publishToRepository,
+  readIndex,
+  writeIndex,
+  type PublishOptions,
+  type PublishResult,
+} from './repository/publish-to-repository.js';
+export { writeExtensionSource, type ExtensionSourceOptions } from './testing/extension-source.js';
+export * from './install/install-plan-names.js';
+export * from './install/package-source.js';
+export * from './install/dependency-resolver.js';
+export * from './install/config-secrets.js';
+export * from './install/extension-objects.js';
+export * from './install/service-identity.js';
+export * from './install/extension-host.js';
+export * from './install/install-steps.js';
+export * from './install/install-plan.controller.js';
+export * from './install/install-plan.admission.js';
+export * from './install/workspace-gate.js';
+export { PlanStatusWriter, STATE_HISTORY_LIMIT } from './install/plan-status.js';

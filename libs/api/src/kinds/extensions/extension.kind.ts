@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { FreeFormObject, MapOf, StringEnum } from '../../schema-types.js';
 import { defineKernelKind, type ResourceOf, EXTENSIONS_GROUP, ResourceSchema } from '../define-kind.js';
+import { PolicyRuleSchema } from '../policy-rule.schema.js';
 
 /** One extension as offered by the repositories; named after the extension. */
 export const ExtensionSchema = ResourceSchema({
@@ -11,6 +12,7 @@ export const ExtensionSchema = ResourceSchema({
       provider: Type.Optional(Type.String()),
       icon: Type.Optional(Type.String()),
       category: Type.Optional(Type.String()),
+      keywords: Type.Optional(Type.Array(Type.String())),
     }),
   ),
   status: Type.Optional(
@@ -80,6 +82,11 @@ export const ExtensionManifestSchema = Type.Object({
   configSchema: Type.Optional(FreeFormObject()),
   /** Kinds the extension declares; the kernel serves them. */
   resources: Type.Optional(FreeFormList()),
+  /**
+   * RBAC rules the extension's own service identity (`ext:<name>`) is granted
+   * while it is installed; shown to the admin before install.
+   */
+  permissions: Type.Optional(Type.Array(PolicyRuleSchema)),
 });
 
 export type ExtensionManifest = Static<typeof ExtensionManifestSchema>;
@@ -93,6 +100,11 @@ export const ExtensionVersionSchema = ResourceSchema({
       digest: Type.Optional(Type.String({ pattern: '^sha256:[a-f0-9]{64}$' })),
       /** Where to download the package from. */
       location: Type.Optional(Type.String()),
+      /** Key id of the publisher the repository index names; the package's own signature is what is trusted. */
+      publisher: Type.Optional(Type.String()),
+      /** The package's README and CHANGELOG (Markdown), as the repository index carries them, for the marketplace. */
+      readme: Type.Optional(Type.String()),
+      changelog: Type.Optional(Type.String()),
     }),
   ]),
 });
