@@ -27,7 +27,19 @@ export * from './install/install-plan.controller.js';
 export * from './install/install-plan.admission.js';
 export * from './install/workspace-gate.js';
 export { PlanStatusWriter, STATE_HISTORY_LIMIT } from './install/plan-status.js';
-export * from './repository/catalogue-names.js';
+// EXTENSION_LABEL is the same label in both files; exported once, from install-plan-names.
+export {
+  EXTENSIONS_API_VERSION,
+  RepositoryRef,
+  ExtensionRef,
+  ExtensionVersionRef,
+  InstallPlanRef,
+  REPOSITORY_LABEL,
+  PUBLISHED_ANNOTATION,
+  SYNC_REQUEST_ANNOTATION,
+  extensionVersionName,
+  parseDuration,
+} from './repository/catalogue-names.js';
 export { recommendedVersion, sortVersionsDescending, type VersionSummary } from './repository/recommended-version.js';
 export { DirectorySecretSource, repositoryAccess, type SecretSource } from './repository/repository-access.js';
 export { checkIndexSignature, type IndexSignatureCheck } from './repository/index-signature.js';
