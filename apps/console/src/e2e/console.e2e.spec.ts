@@ -4,7 +4,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { gatewayObjects } from '@mortise/extension-remote-notes';
 import { TEST_ADMIN_PASSWORD } from '@mortise/kernel';
 import { launchBrowser, screenshot, seriousViolations } from '../testing/browser.js';
-import { ANNOUNCEMENTS_DIR, startConsoleKernel, type ConsoleKernel } from '../testing/console-kernel.js';
+import {
+  ANNOUNCEMENTS_DIR,
+  publishToCatalogue,
+  startConsoleKernel,
+  type ConsoleKernel,
+} from '../testing/console-kernel.js';
 
 const EXTENSIONS = '/kapis/extensions.mortise.io/v1';
 const PLURALS: Record<string, string> = {
@@ -31,6 +36,7 @@ describe('the console in a browser', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  let market: Page;
   const nav = () => page.getByRole('navigation', { name: 'Main navigation' });
 
   before(async () => {
@@ -128,11 +134,28 @@ describe('the console in a browser', () => {
     await assertAccessible(page, 'the project page');
   });
 
-  it('shows an installed extension’s menu without a reload, and opens its page', async () => {
+  it('installs the sample from the marketplace and follows its InstallPlan to Installed', async () => {
+    await publishToCatalogue(k.kernel.store, ANNOUNCEMENTS_DIR, 'Collaboration');
     assert.equal(await nav().getByRole('link', { name: 'Announcements' }).count(), 0);
-    // Installed through the runtime until install plans drive installs; the bundle is the package's own file.
+    market = await context.newPage();
+    market.setDefaultTimeout(10_000);
+    await market.goto(`${k.url}/marketplace`);
+    await market.getByLabel('Search').fill('announce');
+    await market.getByRole('button', { name: 'Details of Announcements' }).click();
+    const drawer = market.getByRole('dialog');
+    await drawer.getByText('Per-project announcements').waitFor();
+    await drawer.getByRole('button', { name: 'Install 1.0.0' }).click();
+    await drawer.getByRole('progressbar', { name: 'Install progress: Installed' }).waitFor({ timeout: 30_000 });
+    const plan = await k.call('GET', `${EXTENSIONS}/installplans/announcements`);
+    assert.equal(plan.body.status.state, 'Installed');
+    await assertAccessible(market, 'the marketplace');
+    await screenshot(market, 'marketplace');
+    await market.keyboard.press('Escape');
+  });
+
+  it('shows the installed extension’s menu in an open console without a reload, and opens its page', async () => {
+    // Install plans publish a module extension's entries but not yet its JSBundle, nor its files for /dist.
     k.provideFiles('announcements', ANNOUNCEMENTS_DIR);
-    await k.kernel.extensions.install(ANNOUNCEMENTS_DIR);
     const bundle = await k.call('POST', `${EXTENSIONS}/jsbundles`, {
       body: {
         metadata: { name: 'announcements', labels: { [EXTENSION_LABEL]: 'announcements' } },
@@ -256,12 +279,14 @@ describe('the console in a browser', () => {
     }
   });
 
-  it('removes the menu when the extension is uninstalled, without a reload', async () => {
+  it('uninstalls from the marketplace, and the menu goes without a reload', async () => {
     await page.goto(`${k.url}/projects/web`);
     await nav().getByRole('link', { name: 'Announcements' }).waitFor();
-    await k.kernel.extensions.uninstall('announcements', { purge: true });
-    await k.call('DELETE', `${EXTENSIONS}/jsbundles/announcements`);
+    await market.getByRole('button', { name: 'Details of Announcements' }).click();
+    await market.getByRole('dialog').getByRole('button', { name: 'Uninstall' }).click();
+    await market.getByRole('dialog').getByRole('button', { name: 'Install 1.0.0' }).waitFor({ timeout: 30_000 });
     await nav().getByRole('link', { name: 'Announcements' }).waitFor({ state: 'detached' });
+    await k.call('DELETE', `${EXTENSIONS}/jsbundles/announcements`);
   });
 
   it('logs out', async () => {

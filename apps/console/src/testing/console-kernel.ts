@@ -1,9 +1,15 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { Global, Module } from '@nestjs/common';
+import { Global, Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { parse } from 'yaml';
+import { RESOURCE_STORE } from '@mortise/apiserver';
+import { MARKETPLACE_PATH, Marketplace, registerMarketplaceRoutes } from '@mortise/registry';
+import type { ResourceStore } from '@mortise/store';
 import { EXTENSION_FILES, type ExtensionFiles } from '@mortise/gateway';
 import { createNotesServer } from '@mortise/extension-remote-notes';
 import { startTestKernel, type TestKernel } from '@mortise/kernel';
@@ -33,6 +39,50 @@ const installedRoots = new Map<string, string>();
 })
 class InstalledFilesModule {}
 
+/**
+ * The marketplace routes, as the kernel's registry wiring serves them; added
+ * here only while the kernel does not (once it does, its own routes are used).
+ */
+@Module({})
+class MarketplaceRoutesModule implements OnApplicationBootstrap {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(RESOURCE_STORE) private readonly store: ResourceStore,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const app = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    if (!app.hasRoute({ method: 'GET', url: MARKETPLACE_PATH })) {
+      registerMarketplaceRoutes(app, new Marketplace(this.store));
+    }
+  }
+}
+
+/** Puts an extension package directory in the catalogue as repository sync would: an Extension and its ExtensionVersion. */
+export async function publishToCatalogue(store: ResourceStore, directory: string, category: string): Promise<void> {
+  const manifest = parse(readFileSync(join(directory, 'extension.yaml'), 'utf8')) as Record<string, string>;
+  const labels = { 'extensions.mortise.io/extension': manifest['name']! };
+  await store.create({
+    apiVersion: 'extensions.mortise.io/v1',
+    kind: 'Extension',
+    metadata: { name: manifest['name']!, labels },
+    spec: {
+      displayName: manifest['displayName'],
+      description: manifest['description'],
+      provider: manifest['provider'],
+      category,
+      keywords: ['sample'],
+    },
+    status: { recommendedVersion: manifest['version'] },
+  });
+  await store.create({
+    apiVersion: 'extensions.mortise.io/v1',
+    kind: 'ExtensionVersion',
+    metadata: { name: `${manifest['name']}-${manifest['version']}`, labels },
+    spec: { ...manifest, location: directory },
+  });
+}
+
 export interface ConsoleKernel extends TestKernel {
   /** The remote-notes sample's service, verifying identity tokens against this kernel. */
   notesUrl: string;
@@ -45,7 +95,10 @@ export async function startConsoleKernel(): Promise<ConsoleKernel> {
   if (!existsSync(join(CONSOLE_FILES, 'index.html'))) {
     throw new Error(`the console is not built (${CONSOLE_FILES}); run \`npm run build\` first`);
   }
-  const kernel = await startTestKernel({ consoleDir: CONSOLE_FILES, modules: [InstalledFilesModule] });
+  const kernel = await startTestKernel({
+    consoleDir: CONSOLE_FILES,
+    modules: [InstalledFilesModule, MarketplaceRoutesModule],
+  });
   const notes: Server = createNotesServer({ identity: { issuer: kernel.url, jwksUrl: `${kernel.url}/oauth/keys` } });
   await new Promise<void>((resolve) => notes.listen(0, '127.0.0.1', resolve));
   const notesUrl = `http://127.0.0.1:${(notes.address() as AddressInfo).port}`;
