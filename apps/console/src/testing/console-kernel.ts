@@ -61,11 +61,11 @@ class MarketplaceRoutesModule implements OnApplicationBootstrap {
 /** Puts an extension package directory in the catalogue as repository sync would: an Extension and its ExtensionVersion. */
 export async function publishToCatalogue(store: ResourceStore, directory: string, category: string): Promise<void> {
   const manifest = parse(readFileSync(join(directory, 'extension.yaml'), 'utf8')) as Record<string, string>;
-  const labels = { 'extensions.mortise.io/extension': manifest['name']! };
+  const labels = { 'extensions.mortise.io/extension': manifest['name'] };
   await store.create({
     apiVersion: 'extensions.mortise.io/v1',
     kind: 'Extension',
-    metadata: { name: manifest['name']!, labels },
+    metadata: { name: manifest['name'], labels },
     spec: {
       displayName: manifest['displayName'],
       description: manifest['description'],
