@@ -27,6 +27,14 @@ async function login(page: Page, url: string, username: string, password: string
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function assertAccessible(page: Page, what: string): Promise<void> {
   assert.deepEqual(await seriousViolations(page), [], `${what} has no serious or critical accessibility violations`);
 }
@@ -151,6 +159,30 @@ describe('the console in a browser', () => {
     await assertAccessible(market, 'the marketplace');
     await screenshot(market, 'marketplace');
     await market.keyboard.press('Escape');
+  });
+
+  it('shows why an install failed, and retries it', async () => {
+    await publishToCatalogue(k.kernel.store, ANNOUNCEMENTS_DIR, 'Collaboration', {
+      name: 'ghost',
+      displayName: 'Ghost',
+      location: '/nonexistent/ghost-package',
+    });
+    await market.getByLabel('Search').fill('ghost');
+    await market.getByRole('button', { name: 'Details of Ghost' }).click();
+    const drawer = market.getByRole('dialog');
+    await drawer.getByRole('button', { name: 'Install 1.0.0' }).click();
+    const failure = drawer.getByRole('alert');
+    await failure.getByText('InstallFailed').waitFor({ timeout: 30_000 });
+    assert.match((await failure.textContent()) ?? '', /ghost-package|not|no such/i, 'the reason is shown');
+    await failure.getByRole('button', { name: 'Retry' }).click();
+    await waitFor(async () => {
+      const plan = await k.call('GET', `${EXTENSIONS}/installplans/ghost`);
+      return plan.body.metadata.annotations?.['extensions.mortise.io/retry'] !== undefined;
+    });
+    await drawer.getByRole('button', { name: 'Uninstall' }).click();
+    await drawer.getByRole('button', { name: 'Install 1.0.0' }).waitFor({ timeout: 30_000 });
+    await market.keyboard.press('Escape');
+    await market.getByLabel('Search').fill('');
   });
 
   it('shows the installed extension’s menu in an open console without a reload, and opens its page', async () => {

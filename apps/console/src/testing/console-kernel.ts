@@ -59,8 +59,17 @@ class MarketplaceRoutesModule implements OnApplicationBootstrap {
 }
 
 /** Puts an extension package directory in the catalogue as repository sync would: an Extension and its ExtensionVersion. */
-export async function publishToCatalogue(store: ResourceStore, directory: string, category: string): Promise<void> {
-  const manifest = parse(readFileSync(join(directory, 'extension.yaml'), 'utf8')) as Record<string, string>;
+export async function publishToCatalogue(
+  store: ResourceStore,
+  directory: string,
+  category: string,
+  overrides: { name?: string; displayName?: string; location?: string } = {},
+): Promise<void> {
+  const { location = directory, ...fields } = overrides;
+  const manifest: Record<string, string> = {
+    ...(parse(readFileSync(join(directory, 'extension.yaml'), 'utf8')) as Record<string, string>),
+    ...fields,
+  };
   const labels = { 'extensions.mortise.io/extension': manifest['name'] };
   await store.create({
     apiVersion: 'extensions.mortise.io/v1',
@@ -79,7 +88,7 @@ export async function publishToCatalogue(store: ResourceStore, directory: string
     apiVersion: 'extensions.mortise.io/v1',
     kind: 'ExtensionVersion',
     metadata: { name: `${manifest['name']}-${manifest['version']}`, labels },
-    spec: { ...manifest, location: directory },
+    spec: { ...manifest, location },
   });
 }
 
