@@ -8,6 +8,7 @@ import {
   INSTALL_PLANS,
   PROBE_PATH,
   gone,
+  hasCondition,
   inState,
   planBody,
   releaseProbe,
@@ -212,11 +213,7 @@ describe('InstallPlan failures, retries and kernel upgrades', () => {
     await releaseProbe(store, 'probe', '2.0.0', { kernel: '^2.0.0' });
     await k.close();
     k = await startTestKernel({ store, kernelVersion: '2.0.0' });
-    const plan = await waitForPlan(k, 'probe', (r) =>
-      r.body.status?.conditions?.some(
-        (c: { type: string; status: string }) => c.type === 'Incompatible' && c.status === 'True',
-      ),
-    );
+    const plan = await waitForPlan(k, 'probe', hasCondition('Incompatible', 'True'));
     const condition = plan.body.status.conditions.find((c: { type: string }) => c.type === 'Incompatible');
     assert.match(
       condition.message,

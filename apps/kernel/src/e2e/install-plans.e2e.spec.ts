@@ -10,6 +10,7 @@ import {
   INSTALL_PLANS,
   PROBE_PATH,
   gone,
+  hasCondition,
   inState,
   planBody,
   publishVersion,
@@ -101,18 +102,10 @@ describe('InstallPlan lifecycle of an in-process extension', () => {
         contentType: 'application/merge-patch+json',
       });
     assert.equal((await patch(false)).status, 200);
-    await waitForPlan(k, 'announcements', (r) =>
-      r.body.status?.conditions?.some(
-        (c: { type: string; status: string }) => c.type === 'Enabled' && c.status === 'False',
-      ),
-    );
+    await waitForPlan(k, 'announcements', hasCondition('Enabled', 'False'));
     assert.equal((await inbox()).status, 503);
     assert.equal((await patch(true)).status, 200);
-    await waitForPlan(k, 'announcements', (r) =>
-      r.body.status?.conditions?.some(
-        (c: { type: string; status: string }) => c.type === 'Enabled' && c.status === 'True',
-      ),
-    );
+    await waitForPlan(k, 'announcements', hasCondition('Enabled', 'True'));
     assert.equal((await inbox()).status, 200);
   });
 
@@ -211,6 +204,7 @@ describe('InstallPlan admission', () => {
     assert.doesNotMatch(created.text, /s3cret/);
     const plan = await waitForPlan(k, 'probe', inState('Installed'));
     assert.deepEqual(plan.body.spec.config, { startDelayMs: 0 });
+    assert.deepEqual(plan.body.status.secretConfig, ['token']);
     const list = await k.call('GET', INSTALL_PLANS);
     assert.doesNotMatch(list.text, /s3cret/);
     for (let i = 0; i < 3; i++) assert.doesNotMatch(JSON.stringify(await watch.next()), /s3cret/);
@@ -220,7 +214,7 @@ describe('InstallPlan admission', () => {
       kind: 'InstallPlanSecret',
       name: 'probe',
     });
-    const sealed = (secret.spec as { values: Record<string, string> }).values['token']!;
+    const sealed = (secret.spec as { values: Record<string, string> }).values['token'];
     assert.match(sealed, /^enc:v1:/);
     assert.doesNotMatch(JSON.stringify(secret), /s3cret/);
     assert.equal((await k.call('GET', '/kapis/extensions.mortise.io/v1/installplansecrets/probe')).status, 404);

@@ -55,9 +55,11 @@ export class InstallPlanController {
   /** Plans looked at since start; an Installed plan is re-applied once per start (after a crash, a kernel upgrade). */
   private readonly verified = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly secrets: ConfigSecrets;
 
   constructor(private readonly options: InstallPlanControllerOptions) {
     const secrets = options.secrets ?? new ConfigSecrets(options.store);
+    this.secrets = secrets;
     this.steps = new InstallSteps({
       store: options.store,
       host: options.host,
@@ -75,7 +77,7 @@ export class InstallPlanController {
       options.store,
       EXTENSION_KIND,
       (o, deleted) => {
-        if (!deleted) void this.autoUpgrade(o as Extension);
+        if (!deleted) void this.autoUpgrade(o);
       },
       options.logger,
     );
@@ -186,6 +188,7 @@ export class InstallPlanController {
       await this.steps.apply(plan, pkg, plan.spec.enabled !== false);
       await this.status.transition(plan, 'Installed', `version ${target}`, {
         version: target,
+        secretConfig: await this.secretFields(name),
         targetVersion: null,
         ...this.observed(plan),
         conditions: this.enabledCondition(plan, withoutCondition(plan.status?.conditions, 'Incompatible')),
@@ -236,8 +239,14 @@ export class InstallPlanController {
       backend: backendOf(pkg.manifest),
       permissions: pkg.manifest.permissions ?? [],
       groups: groupsOf(pkg.manifest),
+      secretConfig: await this.secretFields(name),
       conditions: this.enabledCondition(plan, conditions),
     });
+  }
+
+  /** Which write-only config fields are set (never their values), for the admin to see. */
+  private async secretFields(name: string): Promise<string[]> {
+    return Object.keys(await this.secrets.read(name)).sort();
   }
 
   private enabledCondition(plan: InstallPlan, conditions: Condition[] | undefined): Condition[] {
