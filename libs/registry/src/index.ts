@@ -64,3 +64,11 @@ export {
 } from './repository/repository-sync.controller.js';
 export * from './marketplace/marketplace.js';
 export { registerMarketplaceRoutes, MARKETPLACE_PATH } from './marketplace/marketplace.routes.js';
+export { RegistrySettingsSchema, type RegistrySettings } from './registry-settings.schema.js';
+export {
+  registryPaths,
+  loadOrCreatePublisherKey,
+  readTrustedKeyDirectory,
+  seedRepository,
+} from './repository/local-repository.js';
+export { Registry, LOCAL_REPOSITORY, type RegistryOptions } from './registry.js';

@@ -128,7 +128,16 @@ export async function applyRepositoryIndex(
     change.removed++;
   }
 
-  for (const extension of touched) await refreshExtension(store, extension, kernelVersion, installed);
+  // One list of every version (all repositories) instead of one per extension: the refresh is then in memory.
+  const everyVersion = (await store.list(ExtensionVersionRef)).items as ExtensionVersion[];
+  const byExtension = new Map<string, ExtensionVersion['spec'][]>();
+  for (const object of everyVersion) {
+    const name = extensionOf(object);
+    byExtension.set(name, [...(byExtension.get(name) ?? []), object.spec]);
+  }
+  for (const extension of touched) {
+    await refreshExtension(store, extension, kernelVersion, { installed, versions: byExtension.get(extension) ?? [] });
+  }
   change.extensions = index.extensions.length;
   change.versions = desired.size;
   return change;
@@ -143,14 +152,16 @@ export async function refreshExtension(
   store: ResourceStore,
   name: string,
   kernelVersion: string,
-  installed?: Set<string>,
+  known: { installed?: Set<string>; versions?: ExtensionVersion['spec'][] } = {},
 ): Promise<void> {
-  const versions = sortVersionsDescending(
+  const specs =
+    known.versions ??
     (
       (await store.list(ExtensionVersionRef, { labelSelector: `${EXTENSION_LABEL}=${name}` }))
         .items as ExtensionVersion[]
-    ).map((object) => object.spec),
-  );
+    ).map((object) => object.spec);
+  const versions = sortVersionsDescending(specs);
+  const installed = known.installed;
   const ref = { ...ExtensionRef, name };
   const current = (await store.get(ref).catch(ignoreNotFound)) as Extension | undefined;
   if (versions.length === 0) {
