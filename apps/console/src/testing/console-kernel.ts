@@ -3,12 +3,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { Global, Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
+import { Global, Module } from '@nestjs/common';
 import { parse } from 'yaml';
-import { RESOURCE_STORE } from '@mortise/apiserver';
-import { MARKETPLACE_PATH, Marketplace, registerMarketplaceRoutes } from '@mortise/registry';
 import type { ResourceStore } from '@mortise/store';
 import { EXTENSION_FILES, type ExtensionFiles } from '@mortise/gateway';
 import { createNotesServer } from '@mortise/extension-remote-notes';
@@ -38,25 +34,6 @@ const installedRoots = new Map<string, string>();
   exports: [EXTENSION_FILES],
 })
 class InstalledFilesModule {}
-
-/**
- * The marketplace routes, as the kernel's registry wiring serves them; added
- * here only while the kernel does not (once it does, its own routes are used).
- */
-@Module({})
-class MarketplaceRoutesModule implements OnApplicationBootstrap {
-  constructor(
-    private readonly adapterHost: HttpAdapterHost,
-    @Inject(RESOURCE_STORE) private readonly store: ResourceStore,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const app = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    if (!app.hasRoute({ method: 'GET', url: MARKETPLACE_PATH })) {
-      registerMarketplaceRoutes(app, new Marketplace(this.store));
-    }
-  }
-}
 
 /** Puts an extension package directory in the catalogue as repository sync would: an Extension and its ExtensionVersion. */
 export async function publishToCatalogue(
@@ -106,7 +83,7 @@ export async function startConsoleKernel(): Promise<ConsoleKernel> {
   }
   const kernel = await startTestKernel({
     consoleDir: CONSOLE_FILES,
-    modules: [InstalledFilesModule, MarketplaceRoutesModule],
+    modules: [InstalledFilesModule],
   });
   const notes: Server = createNotesServer({ identity: { issuer: kernel.url, jwksUrl: `${kernel.url}/oauth/keys` } });
   await new Promise<void>((resolve) => notes.listen(0, '127.0.0.1', resolve));
