@@ -266,6 +266,7 @@ describe('the console in a browser', () => {
   it('shows my account: password change and an API key shown once', async () => {
     await page.getByTestId('user-menu').click();
     await page.getByRole('menuitem', { name: 'My account' }).click();
+    await page.getByRole('menu').waitFor({ state: 'detached' });
     await page.getByLabel('Description').fill('ci');
     await page.getByRole('button', { name: 'Create API key' }).click();
     const secret = (await page.getByTestId('new-api-key').textContent()) ?? '';

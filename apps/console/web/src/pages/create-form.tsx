@@ -1,5 +1,6 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { Button, Group, Modal, Stack } from '@mantine/core';
+import { Button, Group, Modal, Stack, TextInput, Textarea } from '@mantine/core';
+import { apiJson } from '../api/api-client.js';
 import { ErrorText } from './page-parts.js';
 
 /** A button opening a modal form; `submit` throws to show the kernel's message, resolves to close. */
@@ -51,5 +52,41 @@ export function ModalForm(props: {
         </form>
       </Modal>
     </>
+  );
+}
+
+/**
+ * Creates a tenant object (workspace or project) with a name and an optional
+ * description by POSTing it to `collection`; `onCreated` refreshes the list.
+ */
+export function CreateTenantObject(props: {
+  label: string;
+  title: string;
+  collection: string;
+  nameHint: string;
+  onCreated: () => void;
+}) {
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const create = async () => {
+    await apiJson(props.collection, {
+      method: 'POST',
+      body: { metadata: { name }, spec: description ? { description } : {} },
+    });
+    setName('');
+    setDescription('');
+    props.onCreated();
+  };
+  return (
+    <ModalForm label={props.label} title={props.title} submit={create}>
+      <TextInput
+        label="Name"
+        description={props.nameHint}
+        required
+        value={name}
+        onChange={(e) => setName(e.currentTarget.value)}
+      />
+      <Textarea label="Description" value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
+    </ModalForm>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Code, Drawer, Group, Progress, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { useAction } from '../api/use-action.js';
 import { useApi } from '../api/use-api.js';
 import { INSTALL_STEPS, failureReason, installPlanActions, isFailed, type InstallPlan } from './install-plans.js';
 import { EXTENSIONS_API } from './install-plans.js';
@@ -71,24 +72,11 @@ export function ExtensionDetail(props: {
 }) {
   const detail = useApi<MarketplaceDetail>(`${EXTENSIONS_API}/marketplace/${encodeURIComponent(props.name)}`);
   const [version, setVersion] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const item = detail.data;
   const chosen = version ?? item?.recommendedVersion ?? item?.versions?.[0] ?? null;
   const details = item?.details?.find((d) => d.version === chosen);
   const plan = props.plan;
-  const act = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      props.onChanged();
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { error, busy, run: act } = useAction(props.onChanged);
 
   return (
     <Drawer

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ActionIcon, Button, Group, NativeSelect, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { apiJson } from '../api/api-client.js';
+import { useAction } from '../api/use-action.js';
 import { useApi, type List } from '../api/use-api.js';
 import { ErrorText, Loading } from './page-parts.js';
 import { TENANT_API } from './workspaces-page.js';
@@ -22,17 +23,7 @@ export function MembersPanel({ scope, name }: { scope: 'workspace' | 'project'; 
   const roles = ROLES[scope];
   const [username, setUsername] = useState('');
   const [role, setRole] = useState(roles[1]);
-  const [error, setError] = useState<string | null>(null);
-
-  const run = async (action: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await action();
-      members.reload();
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
+  const { error, run } = useAction(members.reload);
   const add = () =>
     run(async () => {
       await apiJson(base, { method: 'POST', body: { username, role } });

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Badge, Button, PasswordInput, Switch, Table, TextInput } from '@mantine/core';
 import { apiJson } from '../api/api-client.js';
+import { useAction } from '../api/use-action.js';
 import { useApi, type List, type Resource } from '../api/use-api.js';
 import { ModalForm } from './create-form.js';
 import { ErrorText, Loading, PageHeader, formatTime } from './page-parts.js';
@@ -20,16 +21,7 @@ export function UsersPage() {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const act = async (action: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await action();
-      users.reload();
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
+  const { error, run: act } = useAction(users.reload);
   const create = async () => {
     await apiJson(`${IAM_API}/users`, { method: 'POST', body: { metadata: { name }, spec: { email, password } } });
     setName('');

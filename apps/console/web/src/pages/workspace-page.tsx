@@ -1,11 +1,9 @@
-import { useState } from 'react';
-import { Anchor, Table, Tabs, Text, TextInput, Textarea } from '@mantine/core';
+import { Anchor, Table, Tabs, Text } from '@mantine/core';
 import { Link } from 'wouter';
-import { apiJson } from '../api/api-client.js';
 import { useApi, type List, type Resource } from '../api/use-api.js';
 import { rememberProjectWorkspace } from '../shell/console-context-scope.js';
 import { WidgetSlot } from '../extensions/widget-slot.js';
-import { ModalForm } from './create-form.js';
+import { CreateTenantObject } from './create-form.js';
 import { MembersPanel } from './members-panel.js';
 import { Loading, PageHeader, formatTime } from './page-parts.js';
 import { TENANT_API } from './workspaces-page.js';
@@ -15,27 +13,16 @@ type Project = Resource<{ displayName?: string; description?: string }>;
 export function WorkspacePage({ workspace, extensions }: { workspace: string; extensions: string[] }) {
   const base = `${TENANT_API}/workspaces/${encodeURIComponent(workspace)}/projects`;
   const projects = useApi<List<Project>>(base);
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
-  const create = async () => {
-    await apiJson(base, { method: 'POST', body: { metadata: { name }, spec: description ? { description } : {} } });
-    setName('');
-    setDescription('');
-    projects.reload();
-  };
   return (
     <>
       <PageHeader title={`Workspace ${workspace}`} description="Projects and members of this workspace.">
-        <ModalForm label="Create project" title="New project" submit={create}>
-          <TextInput
-            label="Name"
-            description="Unique across all workspaces"
-            required
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-          />
-          <Textarea label="Description" value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
-        </ModalForm>
+        <CreateTenantObject
+          label="Create project"
+          title="New project"
+          collection={base}
+          nameHint="Unique across all workspaces"
+          onCreated={projects.reload}
+        />
       </PageHeader>
       <WidgetSlot slot="workspace.overview" extensions={extensions} workspace={workspace} />
       <Tabs defaultValue="projects">

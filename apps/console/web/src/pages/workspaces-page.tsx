@@ -1,9 +1,7 @@
-import { useState } from 'react';
-import { Anchor, Table, Text, TextInput, Textarea } from '@mantine/core';
+import { Anchor, Table, Text } from '@mantine/core';
 import { Link } from 'wouter';
-import { apiJson } from '../api/api-client.js';
 import { useApi, type List, type Resource } from '../api/use-api.js';
-import { ModalForm } from './create-form.js';
+import { CreateTenantObject } from './create-form.js';
 import { Loading, PageHeader, formatTime } from './page-parts.js';
 
 export const TENANT_API = '/kapis/tenant.mortise.io/v1';
@@ -12,31 +10,17 @@ type Workspace = Resource<{ manager?: string; displayName?: string; description?
 
 export function WorkspacesPage({ canCreate }: { canCreate: boolean }) {
   const workspaces = useApi<List<Workspace>>(`${TENANT_API}/workspaces`);
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
-  const create = async () => {
-    await apiJson(`${TENANT_API}/workspaces`, {
-      method: 'POST',
-      body: { metadata: { name }, spec: description ? { description } : {} },
-    });
-    setName('');
-    setDescription('');
-    workspaces.reload();
-  };
   return (
     <>
       <PageHeader title="Workspaces" description="Tenants: each holds projects and its own members.">
         {canCreate ? (
-          <ModalForm label="Create workspace" title="New workspace" submit={create}>
-            <TextInput
-              label="Name"
-              description="Lower-case letters, digits and dashes"
-              required
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-            />
-            <Textarea label="Description" value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
-          </ModalForm>
+          <CreateTenantObject
+            label="Create workspace"
+            title="New workspace"
+            collection={`${TENANT_API}/workspaces`}
+            nameHint="Lower-case letters, digits and dashes"
+            onCreated={workspaces.reload}
+          />
         ) : null}
       </PageHeader>
       <Loading loading={workspaces.loading} error={workspaces.error} what="the workspaces">
