@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { PublicRouteRegistry } from '@mortise/apiserver';
+import { sendErrorStatus, type PublicRouteRegistry } from '@mortise/apiserver';
 
 /**
  * Paths of the console's files and of its client-side pages: public, so a
@@ -49,6 +49,8 @@ function isConsolePath(path: string): boolean {
 export function registerConsoleRoutes(app: FastifyInstance, root: string, publicRoutes: PublicRouteRegistry): void {
   publicRoutes.addExact(...CONSOLE_PUBLIC_EXACT).addPrefix(...CONSOLE_PUBLIC_PREFIXES);
   void app.register(async (scope) => {
+    // Refusals of the pipeline's hooks (401 on a non-console path) answer as Status, like every kernel route.
+    scope.setErrorHandler((err, request, reply) => sendErrorStatus(request, reply, err));
     await scope.register(fastifyStatic, { root, serve: false });
     const serve = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
       const path = request.url.split('?')[0] ?? '/';
