@@ -67,6 +67,12 @@ describe('the console in a browser', () => {
     assert.equal(api.status, 401, 'API paths still need a credential');
     const missing = await fetch(`${k.url}/kapis`, { headers: { authorization: `Bearer ${k.adminToken}` } });
     assert.equal(missing.headers.get('content-type')?.startsWith('application/json'), true);
+    const { exact, prefixes } = k.kernel.pipeline.publicRoutes.list();
+    for (const path of [...exact, ...prefixes]) {
+      assert.doesNotMatch(path, /^\/(kapis|apis|proxy)\b/, `${path} is public, and no API path may be`);
+    }
+    const anonymous = await fetch(`${k.url}/not-a-console-page`, { headers: { accept: 'text/html' } });
+    assert.equal(anonymous.status, 401, 'only the console’s own paths are public');
     const shared = await fetch(`${k.url}/console/shared/react.js`);
     assert.equal(shared.status, 200);
     assert.match(shared.headers.get('content-type') ?? '', /javascript/);
