@@ -40,7 +40,7 @@ import { registerKernelKinds, compileResourceValidator } from '@mortise/api';
 import { IamModule, Identity, type IamConfig, type IamModuleOptions } from '@mortise/iam';
 import { AccessControlModule, type AccessControlOptions } from '@mortise/tenancy';
 import { join } from 'node:path';
-import { Registry, type PackageSource } from '@mortise/registry';
+import { DigestRoutedPackages, Registry, type PackageSource } from '@mortise/registry';
 import { wireInstallPlans, type InstallPlans } from './registry/install-plans.module.js';
 import { RegistryModule } from './registry/registry.module.js';
 import { KERNEL_VERSION } from './kernel-version.js';
@@ -144,7 +144,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   const registry = await Registry.open({
     store,
     dataDir: config.dataDir,
-    kernelVersion: KERNEL_VERSION,
+    kernelVersion: options.kernelVersion ?? KERNEL_VERSION,
     settings: config.registry,
     defaultSeed: sampleExtensionDirectories(),
     onError: (err, context) => logger.warn({ reason: (err as Error).message }, `registry: ${context}`),
@@ -187,7 +187,8 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     admission,
     dispatchers,
     logger,
-    ...(options.packages ? { packages: options.packages } : {}),
+    // Versions from repositories come verified through the registry's package store; digest-less ones are local directories.
+    packages: options.packages ?? new DigestRoutedPackages(registry.packages),
     ...(options.kernelVersion ? { kernelVersion: options.kernelVersion } : {}),
   });
   void app.register(async (scope) => {

@@ -13,6 +13,7 @@ import {
   planBody,
   releaseProbe,
   releaseService,
+  waitFor,
   waitForPlan,
 } from '../testing/extension-catalog.js';
 
@@ -188,6 +189,26 @@ describe('InstallPlan failures, retries and kernel upgrades', () => {
     assert.equal((await k.call('GET', `${PROBE_PATH}/ping`)).status, 200);
   });
 
+  it('keeps the old version serving when an upgrade fails, and rolls forward once fixed', async () => {
+    await releaseProbe(store, 'probe', '1.0.5', {
+      kernel: '^1.0.0',
+      configSchema: { type: 'object', properties: { failBoot: { type: 'boolean', default: true } } },
+    });
+    await k.call('PATCH', `${INSTALL_PLANS}/probe`, {
+      body: { spec: { extension: { name: 'probe', version: '1.0.5' } } },
+      contentType: MERGE,
+    });
+    const failed = await waitForPlan(k, 'probe', inState('UpgradeFailed'));
+    assert.match(failed.body.status.stateHistory.at(-1).message, /failBoot is set/);
+    assert.equal(failed.body.status.version, '1.0.0');
+    assert.equal((await k.call('GET', `${PROBE_PATH}/ping`)).body.version, '1.0.0');
+    await k.call('PATCH', `${INSTALL_PLANS}/probe`, {
+      body: { spec: { extension: { name: 'probe', version: '1.0.0' } } },
+      contentType: MERGE,
+    });
+    await waitForPlan(k, 'probe', (r) => inState('Installed')(r) && r.body.status.version === '1.0.0');
+  });
+
   it('upgrades automatically to the recommended version after a sync', async () => {
     await releaseProbe(store, 'probe', '1.1.0', { kernel: '^1.0.0' });
     await k.call('PATCH', `${INSTALL_PLANS}/probe`, {
@@ -220,9 +241,14 @@ describe('InstallPlan failures, retries and kernel upgrades', () => {
       /probe 1\.1\.0 needs kernel \^1\.0\.0 but this kernel is 2\.0\.0; version 2\.0\.0 fits/,
     );
     assert.equal((await k.call('GET', `${PROBE_PATH}/ping`)).status, 404);
+    const disabled = await k.call('PATCH', `${INSTALL_PLANS}/probe`, {
+      body: { spec: { enabled: false } },
+      contentType: MERGE,
+    });
+    assert.equal(disabled.status, 200, 'an installed version outside the range can still be edited');
 
     await k.call('PATCH', `${INSTALL_PLANS}/probe`, {
-      body: { spec: { extension: { name: 'probe', version: '2.0.0' } } },
+      body: { spec: { enabled: true, extension: { name: 'probe', version: '2.0.0' } } },
       contentType: MERGE,
     });
     const upgraded = await waitForPlan(k, 'probe', (r) => inState('Installed')(r) && r.body.status.version === '2.0.0');
@@ -231,11 +257,3 @@ describe('InstallPlan failures, retries and kernel upgrades', () => {
     assert.equal(ping.body?.version, '2.0.0', `${ping.status} ${ping.text} ${JSON.stringify(upgraded.body.status)}`);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

@@ -15,6 +15,7 @@ import {
   planBody,
   publishVersion,
   releaseProbe,
+  waitFor,
   waitForPlan,
 } from '../testing/extension-catalog.js';
 
@@ -221,5 +222,26 @@ describe('InstallPlan admission', () => {
     const ping = await k.call('GET', `${PROBE_PATH}/ping`);
     assert.equal(ping.status, 200, ping.text);
     assert.deepEqual(ping.body, { version: '1.0.0', tokenLength: 's3cret-token'.length });
+
+    // A new token alone (nothing else in the spec changes) reaches the extension; leaving it out keeps it.
+    const current = await k.call('GET', `${INSTALL_PLANS}/probe`);
+    const updated = await k.call('PUT', `${INSTALL_PLANS}/probe`, {
+      body: {
+        ...current.body,
+        spec: { ...current.body.spec, config: { startDelayMs: 0, token: 'longer-s3cret-token' } },
+      },
+    });
+    assert.equal(updated.status, 200, updated.text);
+    assert.doesNotMatch(updated.text, /s3cret/);
+    await waitFor(
+      async () => (await k.call('GET', `${PROBE_PATH}/ping`)).body?.tokenLength === 'longer-s3cret-token'.length,
+    );
+    const again = await k.call('GET', `${INSTALL_PLANS}/probe`);
+    const kept = await k.call('PUT', `${INSTALL_PLANS}/probe`, {
+      body: { ...again.body, spec: { ...again.body.spec, config: { startDelayMs: 0 } } },
+    });
+    assert.equal(kept.status, 200, kept.text);
+    await waitForPlan(k, 'probe', (r) => r.body.status?.observedGeneration === r.body.metadata.generation);
+    assert.equal((await k.call('GET', `${PROBE_PATH}/ping`)).body.tokenLength, 'longer-s3cret-token'.length);
   });
 });

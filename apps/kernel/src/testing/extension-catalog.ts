@@ -147,3 +147,12 @@ export const hasCondition =
     const conditions = (res.body?.status?.conditions ?? []) as Array<{ type: string; status: string }>;
     return conditions.some((c) => c.type === type && c.status === status);
   };
+
+/** Polls until `check` holds. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

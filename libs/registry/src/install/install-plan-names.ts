@@ -1,16 +1,20 @@
 import { EXTENSIONS_GROUP } from '@mortise/api';
 import type { KindRef, ObjectRef } from '@mortise/store';
+import { extensionVersionName } from '../repository/catalogue-names.js';
+
+/** Labels every object an installed extension brings (gateway objects, role templates, its identity), as it labels ExtensionVersions. */
+export { EXTENSION_LABEL } from '../repository/catalogue-names.js';
 
 /** Kept on an InstallPlan until its extension is uninstalled. */
 export const UNINSTALL_FINALIZER = 'extensions.mortise.io/uninstall';
-/** Labels every object an installed extension brings (gateway objects, role templates, its identity). */
-export const EXTENSION_LABEL = 'extensions.mortise.io/extension';
 /** On a plan the install controller created to satisfy a dependency: who needed it. */
 export const REQUIRED_BY_LABEL = 'extensions.mortise.io/required-by';
 /** `"true"`: uninstalling also deletes the objects of the extension's kinds. Same as `?purge=true` on delete. */
 export const PURGE_ANNOTATION = 'extensions.mortise.io/purge';
 /** Any new value makes a failed plan try again. */
 export const RETRY_ANNOTATION = 'extensions.mortise.io/retry';
+/** Set by admission whenever write-only config values change (they are not in the spec, so the generation does not move). */
+export const SECRET_REVISION_ANNOTATION = 'extensions.mortise.io/secret-revision';
 /** `"true"` on a plan being deleted: drop the finalizer even if uninstalling fails. */
 export const FORCE_DELETE_ANNOTATION = 'extensions.mortise.io/force-delete';
 /** Set by the gateway's contract: the object is kept but not served (503). */
@@ -27,7 +31,7 @@ export function planRef(name: string): ObjectRef {
 
 /** ExtensionVersion objects are named `{extension}-{version}`. */
 export function versionRef(extension: string, version: string): ObjectRef {
-  return { ...EXTENSION_VERSION_KIND, name: `${extension}-${version}` };
+  return { ...EXTENSION_VERSION_KIND, name: extensionVersionName(extension, version) };
 }
 
 /** The username of an installed extension's own service identity. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   AlreadyExistsError,
   EXTENSIONS_GROUP,
@@ -10,7 +11,7 @@ import {
 import type { ResourceStore } from '@mortise/store';
 import { ConfigSecrets, splitSecrets, writeOnlyPaths } from './config-secrets.js';
 import { resolveDependencies } from './dependency-resolver.js';
-import { PURGE_ANNOTATION, planRef } from './install-plan-names.js';
+import { PURGE_ANNOTATION, SECRET_REVISION_ANNOTATION, planRef } from './install-plan-names.js';
 import type { InstallSteps } from './install-steps.js';
 
 /**
@@ -42,13 +43,17 @@ export class InstallPlanAdmission implements AdmissionPlugin {
     if (request.operation === 'create' && (await this.exists(name))) {
       throw new AlreadyExistsError(`InstallPlan "${name}" already exists`, { name });
     }
+    const old = request.oldObject as InstallPlan | undefined;
+    // Annotations (retry, force-delete, purge) and edits of a plan being deleted are never refused: nothing to check.
+    if (old && (old.metadata.deletionTimestamp || JSON.stringify(old.spec) === JSON.stringify(plan.spec))) return;
     const version = await this.steps.versionOf(plan.spec.extension.name, plan.spec.extension.version);
     const { visible, secrets } = splitSecrets(plan.spec.config ?? {}, writeOnlyPaths(version.spec.configSchema));
     const kept = request.operation === 'update' ? await this.secrets.read(name) : {};
     const merged = { ...kept, ...secrets };
-    await this.steps.check(plan, version, merged);
-    const old = request.oldObject as InstallPlan | undefined;
-    if (old?.spec.extension.version !== plan.spec.extension.version) {
+    // The kernel range is checked for a new version; an installed one that no longer fits can still be disabled.
+    const newVersion = old?.spec.extension.version !== plan.spec.extension.version;
+    await this.steps.check(plan, version, merged, { kernel: newVersion });
+    if (newVersion) {
       await resolveDependencies(
         version.spec,
         {
@@ -60,7 +65,10 @@ export class InstallPlanAdmission implements AdmissionPlugin {
     }
     if (plan.spec.config !== undefined) plan.spec.config = visible;
     // Written before the plan, so the controller never sees a plan without its secrets.
-    if (Object.keys(secrets).length > 0) await this.secrets.write(name, merged);
+    if (Object.keys(secrets).length > 0) {
+      await this.secrets.write(name, merged);
+      plan.metadata.annotations = { ...plan.metadata.annotations, [SECRET_REVISION_ANNOTATION]: randomUUID() };
+    }
   }
 
   private async exists(name: string): Promise<boolean> {
