@@ -224,7 +224,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     KernelModule.forRoot({ kinds, store, pipeline, admission, readiness, metrics, logger, controllers }, [
       ...identityModule(options.identity, config),
       ...accessControlModule(options, config, replica),
-      GatewayModule.forRoot({ groups, dispatchers }),
+      GatewayModule.forRoot({ groups, dispatchers, files: { rootOf: (name) => extensions.directoryOf(name) } }),
       RegistryModule.forRoot(registry),
       ...(options.modules ?? []),
     ]),

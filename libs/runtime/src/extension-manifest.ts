@@ -46,6 +46,10 @@ export const RuntimeManifestSchema = Type.Object(
     resources: Type.Optional(Type.Array(DeclaredKindSchema)),
     roleTemplates: Type.Optional(Type.Array(RoleTemplateDeclarationSchema)),
     entries: Type.Optional(Type.Array(EntrySchema)),
+    /** Frontend bundles; `file` ones are served from the package under `/dist/{name}/`. */
+    jsBundles: Type.Optional(
+      Type.Array(Type.Object({ name: Type.String({ pattern: DNS_LABEL }) }, { additionalProperties: true })),
+    ),
     configSchema: Type.Optional(Type.Object({}, { additionalProperties: true })),
   },
   { additionalProperties: true },

@@ -6,7 +6,7 @@ const IAM = 'iam.mortise.io';
 const EXTENSIONS = 'extensions.mortise.io';
 const OWNER_LABEL = 'extensions.mortise.io/extension';
 
-/** The RoleTemplates and the ExtensionEntry an extension's manifest declares, as kernel objects. */
+/** The RoleTemplates, the ExtensionEntry and the JSBundles an extension's manifest declares, as kernel objects. */
 export function publicationsOf(manifest: RuntimeManifest): Resource[] {
   const labels = { [OWNER_LABEL]: manifest.name };
   const templates: Resource[] = (manifest.roleTemplates ?? []).map((t) => ({
@@ -35,7 +35,13 @@ export function publicationsOf(manifest: RuntimeManifest): Resource[] {
         },
       ]
     : [];
-  return [...templates, ...entries];
+  const bundles: Resource[] = (manifest.jsBundles ?? []).map(({ name, ...spec }) => ({
+    apiVersion: `${EXTENSIONS}/v1`,
+    kind: 'JSBundle',
+    metadata: { name, labels },
+    spec,
+  }));
+  return [...templates, ...entries, ...bundles];
 }
 
 function refOf(object: Resource) {

@@ -95,6 +95,11 @@ export class ExtensionRuntime {
     return this.get(name).status.snapshot();
   }
 
+  /** The package directory of the extension's current version (its JSBundle files live there), if installed here. */
+  directoryOf(name: string): string | undefined {
+    return this.installed.get(name)?.pkg.directory;
+  }
+
   /** Installs the package in `directory`, or upgrades to it when its extension is installed already. */
   async load(directory: string, options: InstallOptions = {}): Promise<ExtensionStatus> {
     const pkg = await loadExtensionPackage(directory);

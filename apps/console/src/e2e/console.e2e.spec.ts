@@ -192,15 +192,12 @@ describe('the console in a browser', () => {
   });
 
   it('shows the installed extension’s menu in an open console without a reload, and opens its page', async () => {
-    // Install plans publish a module extension's entries but not yet its JSBundle, nor its files for /dist.
-    k.provideFiles('announcements', ANNOUNCEMENTS_DIR);
-    const bundle = await k.call('POST', `${EXTENSIONS}/jsbundles`, {
-      body: {
-        metadata: { name: 'announcements', labels: { [EXTENSION_LABEL]: 'announcements' } },
-        spec: { file: 'ui/index.js' },
-      },
-    });
-    assert.equal(bundle.status, 201, bundle.text);
+    // The install published the sample's JSBundle; /dist serves it from the installed package.
+    const bundle = await k.call('GET', `${EXTENSIONS}/jsbundles/announcements`);
+    assert.equal(bundle.body.metadata.labels[EXTENSION_LABEL], 'announcements');
+    const script = await fetch(`${k.url}/dist/announcements/index.js`);
+    assert.equal(script.status, 200);
+    assert.match(script.headers.get('content-type') ?? '', /javascript/);
     const link = nav().getByRole('link', { name: 'Announcements' });
     await link.waitFor();
     const started = performance.now();

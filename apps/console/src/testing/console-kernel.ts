@@ -3,10 +3,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { Global, Module } from '@nestjs/common';
 import { parse } from 'yaml';
 import type { ResourceStore } from '@mortise/store';
-import { EXTENSION_FILES, type ExtensionFiles } from '@mortise/gateway';
 import { createNotesServer } from '@mortise/extension-remote-notes';
 import { startTestKernel, type TestKernel } from '@mortise/kernel';
 
@@ -19,21 +17,6 @@ export function packageDir(name: string): string {
 
 export const ANNOUNCEMENTS_DIR = packageDir('@mortise/extension-announcements');
 export const CONSOLE_FILES = join(packageDir('@mortise/console'), 'dist', 'web');
-
-/** Installed packages' files for `/dist` file bundles, as the registry gives them once it installs. */
-const installedRoots = new Map<string, string>();
-
-@Global()
-@Module({
-  providers: [
-    {
-      provide: EXTENSION_FILES,
-      useValue: { rootOf: (extension: string) => installedRoots.get(extension) } satisfies ExtensionFiles,
-    },
-  ],
-  exports: [EXTENSION_FILES],
-})
-class InstalledFilesModule {}
 
 /** Puts an extension package directory in the catalogue as repository sync would: an Extension and its ExtensionVersion. */
 export async function publishToCatalogue(
@@ -72,8 +55,6 @@ export async function publishToCatalogue(
 export interface ConsoleKernel extends TestKernel {
   /** The remote-notes sample's service, verifying identity tokens against this kernel. */
   notesUrl: string;
-  /** Makes an extension's package files servable under `/dist` (its JSBundle `file`). */
-  provideFiles(extension: string, directory: string): void;
 }
 
 /** A kernel serving the built console, with identity and access control on, and the remote-notes service beside it. */
@@ -83,7 +64,6 @@ export async function startConsoleKernel(): Promise<ConsoleKernel> {
   }
   const kernel = await startTestKernel({
     consoleDir: CONSOLE_FILES,
-    modules: [InstalledFilesModule],
   });
   const notes: Server = createNotesServer({ identity: { issuer: kernel.url, jwksUrl: `${kernel.url}/oauth/keys` } });
   await new Promise<void>((resolve) => notes.listen(0, '127.0.0.1', resolve));
@@ -91,7 +71,6 @@ export async function startConsoleKernel(): Promise<ConsoleKernel> {
   return {
     ...kernel,
     notesUrl,
-    provideFiles: (extension, directory) => installedRoots.set(extension, directory),
     close: async () => {
       notes.closeAllConnections();
       await new Promise((resolve) => notes.close(resolve));

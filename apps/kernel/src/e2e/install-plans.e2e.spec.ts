@@ -28,6 +28,16 @@ async function releaseSample(k: TestKernel, version: string): Promise<void> {
   await publishVersion(k.kernel.store, manifest, directory);
 }
 
+/** The body of a public URL once it answers 200 (the gateway follows the store's watch). */
+async function waitForOk(url: string): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(url);
+    if (res.ok) return res.text();
+    if (attempt > 100) assert.fail(`${url} answered ${res.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe('InstallPlan lifecycle of an in-process extension', () => {
   let k: TestKernel;
   const installed = inState('Installed');
@@ -82,6 +92,12 @@ describe('InstallPlan lifecycle of an in-process extension', () => {
     const extension = await k.call('GET', '/kapis/extensions.mortise.io/v1/extensions/announcements');
     assert.equal(extension.body.status.installedVersion, '1.0.0');
     assert.equal(extension.body.status.state, 'Installed');
+    // Its frontend bundle is published and served from the installed package.
+    const bundle = await k.call('GET', '/kapis/extensions.mortise.io/v1/jsbundles/announcements');
+    assert.equal(bundle.status, 200, bundle.text);
+    assert.equal(bundle.body.spec.file, 'ui/index.js');
+    const script = await waitForOk(`${k.url}/dist/announcements/index.js`);
+    assert.equal(script, await readFile(join(SAMPLE, 'ui/index.js'), 'utf8'));
   });
 
   it('upgrades when spec.extension.version changes', async () => {

@@ -49,6 +49,8 @@ export interface GatewayWiring {
   groups: ApiGroupRegistry;
   /** The pipeline's group dispatch: APIService groups are served through it. */
   dispatchers: GroupDispatcherRegistry;
+  /** Where installed packages' files are, for `file` JSBundles; an `EXTENSION_FILES` provider takes precedence. */
+  files?: ExtensionFiles;
 }
 
 const GATEWAY_WIRING = Symbol.for('mortise.gateway-wiring');
@@ -87,7 +89,7 @@ export class GatewayModule implements OnModuleInit, BeforeApplicationShutdown, O
       dispatchers: this.wiring.dispatchers,
       authorizer,
       identity: this.identityTokens(),
-      ...(this.files ? { extensionFiles: this.files } : {}),
+      ...((this.files ?? this.wiring.files) ? { extensionFiles: this.files ?? this.wiring.files } : {}),
     });
     registerGatewayRoutes(app, this.gateway, { publicRoutes: pipeline.publicRoutes });
     this.catalog = new GatewayCatalog(this.store, this.gateway, {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,8 @@ export function fixtureEntry(name: 'faults' | 'broken' | 'shadowing'): URL {
 export async function copyExtensionPackage(source: string, version: string): Promise<string> {
   const directory = await mkdtemp(join(tmpdir(), `mortise-ext-${version}-`));
   await cp(join(source, 'dist'), join(directory, 'dist'), { recursive: true });
+  // Frontend bundles the manifest serves as files.
+  if (existsSync(join(source, 'ui'))) await cp(join(source, 'ui'), join(directory, 'ui'), { recursive: true });
   const manifest = parse(await readFile(join(source, 'extension.yaml'), 'utf8')) as Record<string, unknown>;
   await writeFile(join(directory, 'extension.yaml'), stringify({ ...manifest, version }));
   return directory;
