@@ -135,6 +135,18 @@ describe('deploy/Dockerfile', () => {
       assert.match(await page.text(), /<script type="importmap">/);
     });
 
+    it('seeds the local repository of a fresh data dir with the sample extensions', async () => {
+      const index = join(root, 'data', 'repository', 'index.json');
+      for (let attempt = 0; !existsSync(index) || !/remote-notes/.test(readFileSync(index, 'utf8')); attempt++) {
+        assert.ok(attempt < 200, 'the local repository was not seeded');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const names = (JSON.parse(readFileSync(index, 'utf8')) as { extensions: Array<{ name: string }> }).extensions.map(
+        (e) => e.name,
+      );
+      assert.deepEqual(names.sort(), ['announcements', 'remote-notes']);
+    });
+
     it('passes its HEALTHCHECK while up and fails it once stopped', async () => {
       assert.equal(healthcheck(kernel.port), 0);
       assert.equal(await kernel.stop(), 0);
