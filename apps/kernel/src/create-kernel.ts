@@ -39,6 +39,8 @@ import { registerKernelKinds, compileResourceValidator } from '@mortise/api';
 import { IamModule, Identity, type IamConfig, type IamModuleOptions } from '@mortise/iam';
 import { AccessControlModule, type AccessControlOptions } from '@mortise/tenancy';
 import { join } from 'node:path';
+import type { PackageSource } from '@mortise/registry';
+import { wireInstallPlans, type InstallPlans } from './registry/install-plans.module.js';
 
 export interface KernelOptions {
   /** Over the in-process defaults: port 0 on 127.0.0.1, memory store, logs silent unless MORTISE_LOG_LEVEL says otherwise. */
@@ -70,6 +72,10 @@ export interface KernelOptions {
    * platform-admin; `false` (or identity off, or an `authorizer` given) leaves it out.
    */
   accessControl?: Partial<AccessControlOptions> | false;
+  /** Where InstallPlans get packages; default: ExtensionVersions pointing at unpacked local directories. */
+  packages?: PackageSource;
+  /** The kernel version extensions' `kernel` ranges are checked against; default this kernel's. */
+  kernelVersion?: string;
 }
 
 export interface RouteEntry {
@@ -92,6 +98,8 @@ export interface Kernel extends KernelServices {
   dispatchers: GroupDispatcherRegistry;
   /** In-process extensions: install, upgrade, disable, uninstall while running. */
   extensions: ExtensionRuntime;
+  /** InstallPlans: the controller, this kernel's runtime follower, per-workspace enablement. */
+  installPlans: InstallPlans;
   /** Every route registered on the root instance, Nest's and Fastify's, for route-wide security tests. */
   routes(): RouteEntry[];
   /** Graceful stop: refuse new requests, end watches, let in-flight requests finish (bounded), close the store. */
@@ -152,6 +160,15 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     logger: logger,
     drainTimeoutMs: config.shutdownTimeoutSeconds * 1000,
   });
+  const installPlans = wireInstallPlans({
+    store,
+    runtime: extensions,
+    admission,
+    dispatchers,
+    logger,
+    ...(options.packages ? { packages: options.packages } : {}),
+    ...(options.kernelVersion ? { kernelVersion: options.kernelVersion } : {}),
+  });
   void app.register(async (scope) => {
     scope.setErrorHandler((err, request, reply) => sendErrorStatus(request, reply, err));
     if (config.devLoads) registerDevloadRoutes(scope, extensions);
@@ -182,6 +199,8 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
       'NO AUTHORIZER IS CONFIGURED: every request that passes authentication is allowed. The API is not authorized; do not expose this kernel.',
     );
   }
+  // Installed extensions come back before the kernel serves: a restarted kernel answers their routes at once.
+  await installPlans.start();
   for (const directory of config.extensions) {
     // One extension failing to load must not keep the kernel down; its status says why.
     await extensions.install(directory).catch((err: unknown) => {
@@ -208,6 +227,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
         app.server.closeAllConnections();
       }, config.shutdownTimeoutSeconds * 1000);
       try {
+        await installPlans.stop();
         await nest.close();
         await extensions.close();
       } finally {
@@ -229,6 +249,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     groups,
     dispatchers,
     extensions,
+    installPlans,
     store,
     pipeline,
     admission,

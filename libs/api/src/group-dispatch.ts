@@ -23,12 +23,19 @@ export interface GroupDispatcher {
 }
 
 /**
+ * Asked before a request to a dispatched group goes anywhere; throws a domain
+ * error (e.g. NotFoundError: the extension is not enabled in this workspace) to refuse.
+ */
+export type DispatchGuard = (info: RequestInfo, group: string) => void;
+
+/**
  * Dispatchers by API group. The kernel serves the plurals of registered kinds
  * (and their `status`); every other path in a group with a dispatcher goes to
  * it, subresources of declared kinds included.
  */
 export class GroupDispatcherRegistry {
   private readonly dispatchers = new Map<string, GroupDispatcher>();
+  private readonly guards: DispatchGuard[] = [];
 
   constructor(private readonly kinds?: KindRegistry) {}
 
@@ -41,6 +48,11 @@ export class GroupDispatcherRegistry {
     if (dispatcher === undefined || this.dispatchers.get(group) === dispatcher) this.dispatchers.delete(group);
   }
 
+  /** Adds a check every request to a dispatched group passes, declared kinds' plurals included. */
+  addGuard(guard: DispatchGuard): void {
+    this.guards.push(guard);
+  }
+
   get(group: string): GroupDispatcher | undefined {
     return this.dispatchers.get(group);
   }
@@ -51,6 +63,7 @@ export class GroupDispatcherRegistry {
     if (!group) return undefined;
     const dispatcher = this.dispatchers.get(group);
     if (!dispatcher) return undefined;
+    for (const guard of this.guards) guard(info, group);
     const servedKind =
       info.isResourceRequest &&
       (info.subresource === '' || info.subresource === 'status') &&

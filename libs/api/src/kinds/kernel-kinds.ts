@@ -16,7 +16,7 @@ import { WorkspaceKind } from './tenant/workspace.kind.js';
 import { ExtensionEntryKind, JSBundleKind } from './extensions/console.kind.js';
 import { ExtensionKind, ExtensionVersionKind } from './extensions/extension.kind.js';
 import { APIServiceKind, ReverseProxyKind } from './extensions/gateway.kind.js';
-import { InstallPlanKind } from './extensions/install-plan.kind.js';
+import { ConfigEncryptionKeyKind, InstallPlanKind, InstallPlanSecretKind } from './extensions/install-plan.kind.js';
 import { RepositoryKind } from './extensions/repository.kind.js';
 
 /** Every kind the kernel itself owns, served and internal. */
@@ -41,6 +41,8 @@ export const kernelKinds: readonly KindDefinition[] = Object.freeze([
   ExtensionKind,
   ExtensionVersionKind,
   InstallPlanKind,
+  InstallPlanSecretKind,
+  ConfigEncryptionKeyKind,
   APIServiceKind,
   ReverseProxyKind,
   JSBundleKind,

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { FreeFormObject, MapOf, StringEnum } from '../../schema-types.js';
 import { defineKernelKind, type ResourceOf, EXTENSIONS_GROUP, ResourceSchema } from '../define-kind.js';
+import { PolicyRuleSchema } from '../policy-rule.schema.js';
 
 /** One extension as offered by the repositories; named after the extension. */
 export const ExtensionSchema = ResourceSchema({
@@ -80,6 +81,11 @@ export const ExtensionManifestSchema = Type.Object({
   configSchema: Type.Optional(FreeFormObject()),
   /** Kinds the extension declares; the kernel serves them. */
   resources: Type.Optional(FreeFormList()),
+  /**
+   * RBAC rules the extension's own service identity (`ext:<name>`) is granted
+   * while it is installed; shown to the admin before install.
+   */
+  permissions: Type.Optional(Type.Array(PolicyRuleSchema)),
 });
 
 export type ExtensionManifest = Static<typeof ExtensionManifestSchema>;

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { FreeFormObject, StringEnum, Timestamp } from '../../schema-types.js';
+import { FreeFormObject, MapOf, StringEnum, Timestamp } from '../../schema-types.js';
 import { ConditionsSchema } from '../condition.schema.js';
 import { defineKernelKind, type ResourceOf, EXTENSIONS_GROUP, ResourceSchema } from '../define-kind.js';
+import { PolicyRuleSchema } from '../policy-rule.schema.js';
 
 export const INSTALL_PLAN_STATES = [
   'Pending',
@@ -37,6 +38,18 @@ export const InstallPlanSchema = ResourceSchema({
       state: Type.Optional(StringEnum(INSTALL_PLAN_STATES)),
       /** The version currently installed and serving. */
       version: Type.Optional(Type.String()),
+      /** The version being installed or upgraded to; recorded before any side effect, so a restart resumes it. */
+      targetVersion: Type.Optional(Type.String()),
+      /** `module` or `service`, from the installed version's manifest. */
+      backend: Type.Optional(Type.String()),
+      /** What the extension's service identity `ext:<name>` may do (the manifest's `permissions`). */
+      permissions: Type.Optional(Type.Array(PolicyRuleSchema)),
+      /** Names of write-only config fields that are set; their values are kept encrypted, never served. */
+      secretConfig: Type.Optional(Type.Array(Type.String())),
+      /** API groups the extension serves (its backend's, its APIServices'); per-workspace enablement applies to them. */
+      groups: Type.Optional(Type.Array(Type.String())),
+      /** The retry annotation value last acted on. */
+      observedRetry: Type.Optional(Type.String()),
       observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
       conditions: Type.Optional(ConditionsSchema),
       stateHistory: Type.Optional(
@@ -60,4 +73,43 @@ export const InstallPlanKind = defineKernelKind({
   plural: 'installplans',
   scope: 'global',
   schema: InstallPlanSchema,
+});
+
+/**
+ * The write-only values of one InstallPlan's `config` (passwords, tokens),
+ * AES-256-GCM encrypted; named after the plan. Internal: stored, never served.
+ */
+export const InstallPlanSecretSchema = ResourceSchema({
+  spec: Type.Object({
+    /** Field path (dotted) → `enc:v1:<iv>.<tag>.<ciphertext>`. */
+    values: MapOf(Type.String()),
+  }),
+});
+export type InstallPlanSecret = ResourceOf<typeof InstallPlanSecretSchema>;
+
+export const InstallPlanSecretKind = defineKernelKind({
+  group: EXTENSIONS_GROUP,
+  kind: 'InstallPlanSecret',
+  plural: 'installplansecrets',
+  scope: 'global',
+  schema: InstallPlanSecretSchema,
+  internal: true,
+});
+
+/** The key that encrypts InstallPlan secrets; one object, `config-encryption`. Internal. */
+export const ConfigEncryptionKeySchema = ResourceSchema({
+  spec: Type.Object({
+    /** 32 random bytes, base64. */
+    key: Type.String(),
+  }),
+});
+export type ConfigEncryptionKey = ResourceOf<typeof ConfigEncryptionKeySchema>;
+
+export const ConfigEncryptionKeyKind = defineKernelKind({
+  group: EXTENSIONS_GROUP,
+  kind: 'ConfigEncryptionKey',
+  plural: 'configencryptionkeys',
+  scope: 'global',
+  schema: ConfigEncryptionKeySchema,
+  internal: true,
 });

@@ -1,0 +1,36 @@
+import { EXTENSIONS_GROUP } from '@mortise/api';
+import type { KindRef, ObjectRef } from '@mortise/store';
+
+/** Kept on an InstallPlan until its extension is uninstalled. */
+export const UNINSTALL_FINALIZER = 'extensions.mortise.io/uninstall';
+/** Labels every object an installed extension brings (gateway objects, role templates, its identity). */
+export const EXTENSION_LABEL = 'extensions.mortise.io/extension';
+/** On a plan the install controller created to satisfy a dependency: who needed it. */
+export const REQUIRED_BY_LABEL = 'extensions.mortise.io/required-by';
+/** `"true"`: uninstalling also deletes the objects of the extension's kinds. Same as `?purge=true` on delete. */
+export const PURGE_ANNOTATION = 'extensions.mortise.io/purge';
+/** Any new value makes a failed plan try again. */
+export const RETRY_ANNOTATION = 'extensions.mortise.io/retry';
+/** `"true"` on a plan being deleted: drop the finalizer even if uninstalling fails. */
+export const FORCE_DELETE_ANNOTATION = 'extensions.mortise.io/force-delete';
+/** Set by the gateway's contract: the object is kept but not served (503). */
+export const GATEWAY_DISABLED_ANNOTATION = 'extensions.mortise.io/disabled';
+
+export const INSTALL_PLAN_KIND: KindRef = { group: EXTENSIONS_GROUP, kind: 'InstallPlan' };
+export const EXTENSION_KIND: KindRef = { group: EXTENSIONS_GROUP, kind: 'Extension' };
+export const EXTENSION_VERSION_KIND: KindRef = { group: EXTENSIONS_GROUP, kind: 'ExtensionVersion' };
+export const INSTALL_PLAN_SECRET_KIND: KindRef = { group: EXTENSIONS_GROUP, kind: 'InstallPlanSecret' };
+
+export function planRef(name: string): ObjectRef {
+  return { ...INSTALL_PLAN_KIND, name };
+}
+
+/** ExtensionVersion objects are named `{extension}-{version}`. */
+export function versionRef(extension: string, version: string): ObjectRef {
+  return { ...EXTENSION_VERSION_KIND, name: `${extension}-${version}` };
+}
+
+/** The username of an installed extension's own service identity. */
+export function serviceIdentityOf(extension: string): string {
+  return `ext:${extension}`;
+}

@@ -1,0 +1,83 @@
+import {
+  AlreadyExistsError,
+  EXTENSIONS_GROUP,
+  NotFoundError,
+  type AdmissionPlugin,
+  type AdmissionRequest,
+  type InstallPlan,
+  type KindDefinition,
+} from '@mortise/api';
+import type { ResourceStore } from '@mortise/store';
+import { ConfigSecrets, splitSecrets, writeOnlyPaths } from './config-secrets.js';
+import { resolveDependencies } from './dependency-resolver.js';
+import { PURGE_ANNOTATION, planRef } from './install-plan-names.js';
+import type { InstallSteps } from './install-steps.js';
+
+/**
+ * Checks an InstallPlan before it is stored, so a bad one is a 422 and
+ * nothing is installed: the version exists, fits the kernel, its config
+ * matches `configSchema`, its dependencies resolve. Write-only config values
+ * (`writeOnly: true` in the schema) are taken out of the plan and kept
+ * encrypted (an update that leaves one out keeps the stored value); a
+ * delete with `?purge=true` marks the plan for purging.
+ */
+export class InstallPlanAdmission implements AdmissionPlugin {
+  readonly name = 'install-plans';
+
+  constructor(
+    private readonly store: ResourceStore,
+    private readonly steps: InstallSteps,
+    private readonly secrets: ConfigSecrets,
+    private readonly kernelVersion: string,
+  ) {}
+
+  handles(kind: KindDefinition): boolean {
+    return kind.group === EXTENSIONS_GROUP && kind.kind === 'InstallPlan';
+  }
+
+  async admit(request: AdmissionRequest): Promise<void> {
+    if (request.operation === 'delete') return this.markPurge(request);
+    const plan = request.object as InstallPlan;
+    const name = plan.metadata.name;
+    if (request.operation === 'create' && (await this.exists(name))) {
+      throw new AlreadyExistsError(`InstallPlan "${name}" already exists`, { name });
+    }
+    const version = await this.steps.versionOf(plan.spec.extension.name, plan.spec.extension.version);
+    const { visible, secrets } = splitSecrets(plan.spec.config ?? {}, writeOnlyPaths(version.spec.configSchema));
+    const kept = request.operation === 'update' ? await this.secrets.read(name) : {};
+    const merged = { ...kept, ...secrets };
+    await this.steps.check(plan, version, merged);
+    const old = request.oldObject as InstallPlan | undefined;
+    if (old?.spec.extension.version !== plan.spec.extension.version) {
+      await resolveDependencies(
+        version.spec,
+        {
+          versionsOf: (extension) => this.steps.versionsOf(extension),
+          plannedVersion: async (extension) => (await this.steps.plan(extension))?.spec.extension.version,
+        },
+        this.kernelVersion,
+      );
+    }
+    if (plan.spec.config !== undefined) plan.spec.config = visible;
+    // Written before the plan, so the controller never sees a plan without its secrets.
+    if (Object.keys(secrets).length > 0) await this.secrets.write(name, merged);
+  }
+
+  private async exists(name: string): Promise<boolean> {
+    try {
+      await this.store.get(planRef(name));
+      return true;
+    } catch (err) {
+      if (err instanceof NotFoundError) return false;
+      throw err;
+    }
+  }
+
+  private async markPurge(request: AdmissionRequest): Promise<void> {
+    if (request.options['purge'] !== 'true') return;
+    await this.store.patch(planRef(request.object.metadata.name), {
+      type: 'merge',
+      patch: { metadata: { annotations: { [PURGE_ANNOTATION]: 'true' } } },
+    });
+  }
+}

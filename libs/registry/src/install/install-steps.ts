@@ -1,0 +1,203 @@
+import semver from 'semver';
+import {
+  InvalidError,
+  NotFoundError,
+  compileSchemaValidator,
+  type ExtensionManifest,
+  type ExtensionVersion,
+  type InstallPlan,
+} from '@mortise/api';
+import type { ResourceStore } from '@mortise/store';
+import { ConfigSecrets, joinSecrets } from './config-secrets.js';
+import { fitsKernel, newestFitting, resolveDependencies, type DependencyCatalog } from './dependency-resolver.js';
+import {
+  GATEWAY_KINDS,
+  ROLE_TEMPLATE_KIND,
+  serviceExtensionObjects,
+  syncLabelledObjects,
+  withDisabled,
+} from './extension-objects.js';
+import type { ExtensionHost } from './extension-host.js';
+import { EXTENSION_VERSION_KIND, INSTALL_PLAN_KIND, REQUIRED_BY_LABEL, versionRef } from './install-plan-names.js';
+import type { EnsuredPackage } from './package-source.js';
+import { IDENTITY_KINDS, serviceIdentityObjects } from './service-identity.js';
+
+/** Every kind an installed extension may have objects of, besides its own declared kinds. */
+const OWNED_KINDS = [...GATEWAY_KINDS, ROLE_TEMPLATE_KIND, ...IDENTITY_KINDS];
+
+export interface InstallStepsOptions {
+  store: ResourceStore;
+  host: ExtensionHost;
+  kernelVersion: string;
+  secrets: ConfigSecrets;
+}
+
+export function backendOf(manifest: ExtensionManifest): 'module' | 'service' {
+  return manifest.backend?.type ?? (manifest.backend?.service ? 'service' : 'module');
+}
+
+/** The API groups an extension serves: its module's group, its APIServices' groups. */
+export function groupsOf(manifest: ExtensionManifest): string[] {
+  const groups = new Set<string>();
+  if (manifest.backend?.group) groups.add(manifest.backend.group);
+  for (const api of manifest.apiServices ?? []) if (typeof api['group'] === 'string') groups.add(api['group']);
+  return [...groups];
+}
+
+/**
+ * The idempotent pieces of installing, upgrading and uninstalling one
+ * extension. Each can run again after a crash part way through and ends in
+ * the same state.
+ */
+export class InstallSteps {
+  constructor(private readonly options: InstallStepsOptions) {}
+
+  async versionOf(extension: string, version: string): Promise<ExtensionVersion> {
+    try {
+      return (await this.options.store.get(versionRef(extension, version))) as ExtensionVersion;
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+      throw new InvalidError(
+        `extension "${extension}" has no version ${version}; sync its repository or pick one of: ${
+          (await this.versionsOf(extension)).map((v) => v.spec.version).join(', ') || 'none'
+        }`,
+      );
+    }
+  }
+
+  async versionsOf(extension: string): Promise<ExtensionVersion[]> {
+    const { items } = await this.options.store.list(EXTENSION_VERSION_KIND);
+    return (items as ExtensionVersion[]).filter((v) => v.spec.name === extension);
+  }
+
+  /** The kernel range, then the config against `configSchema` (write-only values included). */
+  async check(plan: InstallPlan, version: ExtensionVersion, secrets?: Record<string, unknown>): Promise<void> {
+    if (plan.spec.extension.name !== plan.metadata.name) {
+      throw new InvalidError(
+        `an InstallPlan is named after its extension: "${plan.spec.extension.name}", not "${plan.metadata.name}"`,
+      );
+    }
+    await this.checkKernel(version);
+    const config = joinSecrets(plan.spec.config, secrets ?? (await this.options.secrets.read(plan.metadata.name)));
+    compileSchemaValidator(
+      version.spec.configSchema ?? { type: 'object' },
+      `InstallPlan "${plan.metadata.name}" config`,
+      'spec.config',
+    )(config);
+  }
+
+  async checkKernel(version: ExtensionVersion): Promise<void> {
+    if (fitsKernel(version.spec, this.options.kernelVersion)) return;
+    throw new InvalidError(`${this.incompatibility(version, await this.versionsOf(version.spec.name))}`);
+  }
+
+  /** "x 2.0.0 needs kernel >=2 but this kernel is 1.0.0; 1.4.0 fits". */
+  incompatibility(version: ExtensionVersion, versions: ExtensionVersion[]): string {
+    const fitting = newestFitting(versions, this.options.kernelVersion);
+    return (
+      `${version.spec.name} ${version.spec.version} needs kernel ${version.spec.kernel ?? '*'} but this kernel is ${this.options.kernelVersion}; ` +
+      (fitting ? `version ${fitting.spec.version} fits` : 'no released version fits')
+    );
+  }
+
+  /**
+   * Resolves the dependencies, creates InstallPlans for missing ones, and
+   * returns those not installed yet (empty: go ahead).
+   */
+  async ensureDependencies(plan: InstallPlan, version: ExtensionVersion): Promise<string[]> {
+    const catalog: DependencyCatalog = {
+      versionsOf: (name) => this.versionsOf(name),
+      plannedVersion: async (name) => (await this.plan(name))?.spec.extension.version,
+    };
+    const needed = await resolveDependencies(version.spec, catalog, this.options.kernelVersion);
+    const waiting: string[] = [];
+    for (const dep of needed) {
+      const existing = await this.plan(dep.name);
+      if (!existing) {
+        await this.options.store.create({
+          apiVersion: 'extensions.mortise.io/v1',
+          kind: 'InstallPlan',
+          metadata: { name: dep.name, labels: { [REQUIRED_BY_LABEL]: plan.metadata.name } },
+          spec: { extension: { name: dep.name, version: dep.version }, enabled: true },
+        } as InstallPlan);
+      }
+      const installed = existing?.status?.state === 'Installed' && existing.status.version === dep.version;
+      if (!installed) waiting.push(`${dep.name}@${dep.version}`);
+    }
+    return waiting;
+  }
+
+  /** Installed extensions whose installed version depends on `extension`. */
+  async dependents(extension: string): Promise<string[]> {
+    const { items } = await this.options.store.list(INSTALL_PLAN_KIND);
+    const found: string[] = [];
+    for (const other of items as InstallPlan[]) {
+      if (other.metadata.name === extension || other.metadata.deletionTimestamp || !other.status?.version) continue;
+      const v = await this.versionOf(other.spec.extension.name, other.status.version).catch(() => undefined);
+      if (v?.spec.dependencies?.[extension] !== undefined) found.push(other.metadata.name);
+    }
+    return found;
+  }
+
+  /** Registers everything the package brings, as the plan says (enabled or not, its config). */
+  async apply(plan: InstallPlan, pkg: EnsuredPackage, enabled: boolean): Promise<void> {
+    const name = plan.metadata.name;
+    const manifest = pkg.manifest;
+    const identity = serviceIdentityObjects(name, manifest.permissions);
+    if (backendOf(manifest) === 'service') {
+      await syncLabelledObjects(this.options.store, name, OWNED_KINDS, [
+        ...withDisabled(serviceExtensionObjects(manifest), !enabled),
+        ...identity,
+      ]);
+      return;
+    }
+    // A module's role templates and entries are published by the runtime.
+    await syncLabelledObjects(this.options.store, name, IDENTITY_KINDS, identity);
+    await this.options.host.load(plan, pkg, enabled);
+  }
+
+  /** Removes everything the extension brought; with `purge`, also the objects of its declared kinds. */
+  async remove(name: string, manifest: ExtensionManifest | undefined, purge: boolean): Promise<void> {
+    await this.options.host.unload(name);
+    if (purge && manifest) await this.purgeDeclared(manifest);
+    await syncLabelledObjects(this.options.store, name, OWNED_KINDS, []);
+    await this.options.secrets.remove(name);
+  }
+
+  private async purgeDeclared(manifest: ExtensionManifest): Promise<void> {
+    const group = manifest.backend?.group;
+    if (!group) return;
+    for (const declared of manifest.resources ?? []) {
+      const kind = { group, kind: String(declared['kind']) };
+      const { items } = await this.options.store.list(kind);
+      for (const item of items) {
+        const scope = item.metadata.namespace ?? item.metadata.workspace;
+        await this.options.store
+          .delete({ ...kind, name: item.metadata.name, ...(scope ? { scope } : {}) })
+          .catch((err: unknown) => {
+            if (!(err instanceof NotFoundError)) throw err;
+          });
+      }
+    }
+  }
+
+  async plan(name: string): Promise<InstallPlan | undefined> {
+    try {
+      const plan = (await this.options.store.get({ ...INSTALL_PLAN_KIND, name })) as InstallPlan;
+      return plan.metadata.deletionTimestamp ? undefined : plan;
+    } catch (err) {
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    }
+  }
+}
+
+/** Whether `candidate` is a newer valid version than `current`. */
+export function isNewer(candidate: string | undefined, current: string): candidate is string {
+  return (
+    candidate !== undefined &&
+    semver.valid(candidate) !== null &&
+    semver.valid(current) !== null &&
+    semver.gt(candidate, current)
+  );
+}
