@@ -26,7 +26,19 @@ describe('mortise arguments', () => {
   it('gives every command a description and help with examples', async () => {
     const { program } = buildProgram(process, env, sandbox);
     const names = program.commands.map((c) => c.name());
-    for (const expected of ['login', 'create', 'dev', 'test', 'install', 'upgrade', 'uninstall', 'enable', 'disable', 'list', 'status']) {
+    for (const expected of [
+      'login',
+      'create',
+      'dev',
+      'test',
+      'install',
+      'upgrade',
+      'uninstall',
+      'enable',
+      'disable',
+      'list',
+      'status',
+    ]) {
       assert.ok(names.includes(expected), `${expected} is a command`);
     }
     for (const name of names) {
@@ -38,7 +50,13 @@ describe('mortise arguments', () => {
   });
 
   it('exits 2 on an unknown command, option or choice, naming the problem on stderr', async () => {
-    const cases = [['frobnicate'], ['list', '--frob'], ['list', '--output', 'yaml'], ['create', 'x', '--kind', 'lambda'], ['install']];
+    const cases = [
+      ['frobnicate'],
+      ['list', '--frob'],
+      ['list', '--output', 'yaml'],
+      ['create', 'x', '--kind', 'lambda'],
+      ['install'],
+    ];
     for (const argv of cases) {
       const run = await cli(...argv);
       assert.equal(run.code, ExitCode.Usage, argv.join(' '));
@@ -87,7 +105,11 @@ describe('mortise arguments', () => {
     const run = await cli('login', 'http://127.0.0.1:9', '--api-key', 'mrt_x_y');
     assert.equal(run.code, ExitCode.Unreachable);
     assert.match(run.stderr, /cannot reach the kernel at http:\/\/127\.0\.0\.1:9/);
-    assert.equal((await readCliConfig(join(env.MORTISE_CONFIG_DIR, 'config.json'))).current, undefined, 'nothing stored');
+    assert.equal(
+      (await readCliConfig(join(env.MORTISE_CONFIG_DIR, 'config.json'))).current,
+      undefined,
+      'nothing stored',
+    );
   });
 
   it('reads --output wherever it stands on the command line', () => {

@@ -25,6 +25,9 @@ export interface WatchEvent<T> {
  * and turns error answers into one-line CliErrors.
  */
 export class KernelClient {
+  /** The refresh in flight: concurrent requests share it (a refresh token is single-use; reusing one revokes the session). */
+  private refreshing: Promise<void> | undefined;
+
   private constructor(
     private credentials: CliCredentials,
     private readonly configFile: string,
@@ -113,7 +116,14 @@ export class KernelClient {
     return true;
   }
 
-  private async refresh(): Promise<void> {
+  private refresh(): Promise<void> {
+    this.refreshing ??= this.refreshOnce().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async refreshOnce(): Promise<void> {
     const refreshToken = this.credentials.refreshToken;
     if (!refreshToken) {
       throw new CliError(

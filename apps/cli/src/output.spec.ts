@@ -4,10 +4,18 @@ import { CliError, ExitCode, exitCodeForHttpStatus } from './exit-codes.js';
 import { describeErrorBody, kernelError } from './kernel-status.js';
 import { Output, renderTable } from './output.js';
 
-function capture(): { streams: { stdout: { write(s: string): void }; stderr: { write(s: string): void } }; out: string[]; err: string[] } {
+function capture(): {
+  streams: { stdout: { write(s: string): void }; stderr: { write(s: string): void } };
+  out: string[];
+  err: string[];
+} {
   const out: string[] = [];
   const err: string[] = [];
-  return { streams: { stdout: { write: (s) => void out.push(s) }, stderr: { write: (s) => void err.push(s) } }, out, err };
+  return {
+    streams: { stdout: { write: (s) => void out.push(s) }, stderr: { write: (s) => void err.push(s) } },
+    out,
+    err,
+  };
 }
 
 describe(Output.name, () => {
@@ -37,7 +45,9 @@ describe(Output.name, () => {
     const code = new Output('json', streams).error(new CliError('plan "x" not found', ExitCode.NotFound, 'NotFound'));
     assert.equal(code, ExitCode.NotFound);
     assert.deepEqual(err, ['error: plan "x" not found\n']);
-    assert.deepEqual(JSON.parse(out.join('')), { error: { message: 'plan "x" not found', exitCode: 4, reason: 'NotFound' } });
+    assert.deepEqual(JSON.parse(out.join('')), {
+      error: { message: 'plan "x" not found', exitCode: 4, reason: 'NotFound' },
+    });
   });
 
   it('treats an unexpected error as a failure (exit 1)', () => {
@@ -52,9 +62,17 @@ describe('kernel errors', () => {
       kind: 'Status',
       reason: 'Invalid',
       message: 'InstallPlan "x" is invalid',
-      details: { causes: [{ field: 'spec.extension.version', message: 'must be a string' }, { field: 'metadata.name', message: 'bad' }] },
+      details: {
+        causes: [
+          { field: 'spec.extension.version', message: 'must be a string' },
+          { field: 'metadata.name', message: 'bad' },
+        ],
+      },
     });
-    assert.equal(line, 'Invalid: InstallPlan "x" is invalid (spec.extension.version: must be a string; metadata.name: bad)');
+    assert.equal(
+      line,
+      'Invalid: InstallPlan "x" is invalid (spec.extension.version: must be a string; metadata.name: bad)',
+    );
     assert.ok(!line.includes('\n'));
   });
 
@@ -87,6 +105,15 @@ describe('kernel errors', () => {
 
 describe(renderTable.name, () => {
   it('aligns columns under upper-case headers', () => {
-    assert.equal(renderTable(['name', 'state'], [['a', 'Installed'], ['longer', '-']]), 'NAME     STATE\na        Installed\nlonger   -');
+    assert.equal(
+      renderTable(
+        ['name', 'state'],
+        [
+          ['a', 'Installed'],
+          ['longer', '-'],
+        ],
+      ),
+      'NAME     STATE\na        Installed\nlonger   -',
+    );
   });
 });

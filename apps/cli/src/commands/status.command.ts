@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
+import { CliError, ExitCode } from '../exit-codes.js';
 import { INSTALL_PLANS_PATH, getPlan, type InstallPlan, type PlanList } from '../install-plan-client.js';
 import type { KernelClient } from '../kernel-client.js';
 import { renderTable } from '../output.js';
@@ -28,13 +29,9 @@ Examples:
         output.result(plan, () => describePlan(plan));
         return;
       }
-      const [user, ready, plans] = await Promise.all([
-        whoAmI(kernel),
-        readiness(kernel),
-        kernel.request<PlanList>('GET', INSTALL_PLANS_PATH),
-      ]);
+      const [user, ready, plans] = await Promise.all([whoAmI(kernel), readiness(kernel), visiblePlans(kernel)]);
       const username = user.preferred_username ?? user.sub ?? '';
-      const extensions = plans.items.map((p) => ({
+      const extensions = plans?.items.map((p) => ({
         name: p.metadata.name,
         version: p.status?.version ?? p.spec.extension.version,
         enabled: p.spec.enabled !== false,
@@ -45,15 +42,27 @@ Examples:
           `Kernel:     ${kernel.server} (${ready ? 'ready' : 'not ready'})`,
           `User:       ${username}`,
           '',
-          extensions.length === 0
-            ? 'No extensions installed.'
-            : renderTable(
-                ['name', 'version', 'enabled', 'state'],
-                extensions.map((e) => [e.name, e.version, String(e.enabled), e.state]),
-              ),
+          extensions === undefined
+            ? 'Installed extensions: not visible to this user.'
+            : extensions.length === 0
+              ? 'No extensions installed.'
+              : renderTable(
+                  ['name', 'version', 'enabled', 'state'],
+                  extensions.map((e) => [e.name, e.version, String(e.enabled), e.state]),
+                ),
         ].join('\n'),
       );
     });
+}
+
+/** The InstallPlans, or undefined when the user may not list them (status still answers who and where). */
+async function visiblePlans(kernel: KernelClient): Promise<PlanList | undefined> {
+  try {
+    return await kernel.request<PlanList>('GET', INSTALL_PLANS_PATH);
+  } catch (err) {
+    if (err instanceof CliError && err.exitCode === ExitCode.Unauthorized) return undefined;
+    throw err;
+  }
 }
 
 async function readiness(kernel: KernelClient): Promise<boolean> {

@@ -52,7 +52,8 @@ export function cliSandbox(): {
   const configDir = mkdtempSync(join(tmpdir(), 'mortise-cli-'));
   return {
     configDir,
-    run: (args, options = {}) => runMortise(args, { ...options, env: { MORTISE_CONFIG_DIR: configDir, ...options.env } }),
+    run: (args, options = {}) =>
+      runMortise(args, { ...options, env: { MORTISE_CONFIG_DIR: configDir, ...options.env } }),
     dispose: () => rmSync(configDir, { recursive: true, force: true }),
   };
 }
