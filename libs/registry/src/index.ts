@@ -10,3 +10,20 @@ export * from './install/install-plan.controller.js';
 export * from './install/install-plan.admission.js';
 export * from './install/workspace-gate.js';
 export { PlanStatusWriter, STATE_HISTORY_LIMIT } from './install/plan-status.js';
+export * from './package/package-error.js';
+export * from './package/publisher-key.js';
+export * from './package/package-manifest.js';
+export { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './package/archive-reader.js';
+export { packExtension, signPackage, type PackResult, type SignResult } from './package/pack-extension.js';
+export { verifyPackage, unpackPackage, type VerifiedPackage, type VerifyOptions } from './package/verify-package.js';
+export { readLocation, resolveLocation, type LocationAccess } from './package/location-reader.js';
+export { PackageStore, type PackageStoreOptions, type EnsuredPackage } from './package/package-store.js';
+export * from './repository/repository-index.js';
+export {
+  publishToRepository,
+  readIndex,
+  writeIndex,
+  type PublishOptions,
+  type PublishResult,
+} from './repository/publish-to-repository.js';
+export { writeExtensionSource, type ExtensionSourceOptions } from './testing/extension-source.js';

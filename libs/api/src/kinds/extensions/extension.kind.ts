@@ -12,6 +12,7 @@ export const ExtensionSchema = ResourceSchema({
       provider: Type.Optional(Type.String()),
       icon: Type.Optional(Type.String()),
       category: Type.Optional(Type.String()),
+      keywords: Type.Optional(Type.Array(Type.String())),
     }),
   ),
   status: Type.Optional(
@@ -99,6 +100,11 @@ export const ExtensionVersionSchema = ResourceSchema({
       digest: Type.Optional(Type.String({ pattern: '^sha256:[a-f0-9]{64}$' })),
       /** Where to download the package from. */
       location: Type.Optional(Type.String()),
+      /** Key id of the publisher the repository index names; the package's own signature is what is trusted. */
+      publisher: Type.Optional(Type.String()),
+      /** The package's README and CHANGELOG (Markdown), as the repository index carries them, for the marketplace. */
+      readme: Type.Optional(Type.String()),
+      changelog: Type.Optional(Type.String()),
     }),
   ]),
 });
