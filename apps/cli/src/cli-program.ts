@@ -6,6 +6,7 @@ import { registerLoginCommands } from './commands/login.command.js';
 import { registerCreateCommand } from './commands/create.command.js';
 import { registerDevCommand } from './commands/dev.command.js';
 import { registerTestCommand } from './commands/test.command.js';
+import { registerPackageCommands } from './commands/package.command.js';
 import { registerLifecycleCommands } from './commands/lifecycle.command.js';
 import { registerListCommand } from './commands/list.command.js';
 import { registerStatusCommand } from './commands/status.command.js';
@@ -58,6 +59,7 @@ Examples:
   registerCreateCommand(program, ctx);
   registerDevCommand(program, ctx);
   registerTestCommand(program, ctx);
+  registerPackageCommands(program, ctx);
   registerLifecycleCommands(program, ctx);
   registerListCommand(program, ctx);
   registerStatusCommand(program, ctx);

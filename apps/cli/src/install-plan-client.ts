@@ -23,6 +23,7 @@ export interface Condition {
   status: string;
   reason?: string;
   message?: string;
+  lastTransitionTime?: string;
 }
 
 /** The InstallPlan fields the CLI reads and writes (`extensions.mortise.io/v1`). */

@@ -1,4 +1,5 @@
-import { CliError, ExitCode } from './exit-codes.js';
+import { CliError, ExitCode, exitCodeForHttpStatus } from './exit-codes.js';
+import { describeErrorBody } from './kernel-status.js';
 
 export type OutputFormat = 'text' | 'json';
 
@@ -50,6 +51,15 @@ export class Output {
 
 export function asCliError(err: unknown): CliError {
   if (err instanceof CliError) return err;
+  // Domain errors of the libraries the CLI runs (a package refused as Invalid, …) carry a Status reason and code.
+  const domain = err as { reason?: unknown; code?: unknown; message?: unknown; details?: unknown };
+  if (err instanceof Error && typeof domain.reason === 'string' && typeof domain.code === 'number') {
+    return new CliError(
+      describeErrorBody(domain.code, { ...domain, message: err.message }),
+      exitCodeForHttpStatus(domain.code),
+      domain.reason,
+    );
+  }
   const message = err instanceof Error ? err.message : String(err);
   return new CliError(message, ExitCode.Failed);
 }
