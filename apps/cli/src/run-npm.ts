@@ -21,8 +21,11 @@ export async function npmScripts(directory: string): Promise<Record<string, stri
  */
 export function runNpm(directory: string, args: string[], inherit = false): Promise<number> {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  // Node's test runner marks its children; the project's own `node --test` must be a run of its own.
+  const { NODE_TEST_CONTEXT: _marker, ...env } = process.env;
   const child = spawn(npm, args, {
     cwd: directory,
+    env,
     stdio: inherit ? 'inherit' : ['ignore', process.stderr, process.stderr],
   });
   return new Promise((resolveExit, reject) => {
