@@ -1,15 +1,3 @@
-export * from './install/install-plan-names.js';
-export * from './install/package-source.js';
-export * from './install/dependency-resolver.js';
-export * from './install/config-secrets.js';
-export * from './install/extension-objects.js';
-export * from './install/service-identity.js';
-export * from './install/extension-host.js';
-export * from './install/install-steps.js';
-export * from './install/install-plan.controller.js';
-export * from './install/install-plan.admission.js';
-export * from './install/workspace-gate.js';
-export { PlanStatusWriter, STATE_HISTORY_LIMIT } from './install/plan-status.js';
 export * from './package/package-error.js';
 export * from './package/publisher-key.js';
 export * from './package/package-manifest.js';
@@ -27,3 +15,15 @@ export {
   type PublishResult,
 } from './repository/publish-to-repository.js';
 export { writeExtensionSource, type ExtensionSourceOptions } from './testing/extension-source.js';
+export * from './install/install-plan-names.js';
+export * from './install/package-source.js';
+export * from './install/dependency-resolver.js';
+export * from './install/config-secrets.js';
+export * from './install/extension-objects.js';
+export * from './install/service-identity.js';
+export * from './install/extension-host.js';
+export * from './install/install-steps.js';
+export * from './install/install-plan.controller.js';
+export * from './install/install-plan.admission.js';
+export * from './install/workspace-gate.js';
+export { PlanStatusWriter, STATE_HISTORY_LIMIT } from './install/plan-status.js';

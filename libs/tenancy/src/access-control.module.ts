@@ -163,7 +163,13 @@ export class AccessControlModule {
           provide: AccessReviewer,
           inject: [RbacAuthorizer, KIND_REGISTRY, RbacIndex],
           useFactory: (authz: RbacAuthorizer, kinds: KindRegistry, index: RbacIndex) =>
-            new AccessReviewer(authz, kinds, (username) => index.hasUser(username)),
+            new AccessReviewer(
+              authz,
+              kinds,
+              // An installed extension's service identity `ext:<name>` has no User object; it exists while bound.
+              (username) =>
+                index.hasUser(username) || (username.startsWith('ext:') && index.grantsFor(username, []).length > 0),
+            ),
         },
         {
           provide: AuditLog,

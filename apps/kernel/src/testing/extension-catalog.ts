@@ -1,3 +1,7 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { writeExtensionPackage } from '@mortise/runtime';
 import type { ResourceStore } from '@mortise/store';
 import type { CallResult, TestKernel } from './kernel-fixture.js';
@@ -88,4 +92,52 @@ export const gone = (res: CallResult): boolean => res.status === 404;
 
 export function planBody(name: string, version: string, spec: Record<string, unknown> = {}) {
   return { metadata: { name }, spec: { extension: { name, version }, ...spec } };
+}
+
+/** The manifest of a service extension reached at `upstream`: an APIService, a ReverseProxy, a JSBundle and an entry. */
+export function serviceManifest(
+  name: string,
+  version: string,
+  upstream: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    name,
+    version,
+    kernel: '>=0.1.0',
+    backend: { type: 'service', service: { url: upstream } },
+    apiServices: [{ name, group: `${name}.svc.test.mortise.io`, version: 'v1' }],
+    reverseProxies: [
+      {
+        name: `${name}-ui`,
+        matcher: { path: `/proxy/${name}/*`, method: 'GET' },
+        path: '/ui',
+        directives: { stripPathPrefix: `/proxy/${name}` },
+      },
+    ],
+    jsBundles: [{ name, path: '/static' }],
+    entries: [{ name: `${name}-page`, title: name, parent: 'global.platform' }],
+    roleTemplates: [
+      {
+        name: `${name}-view`,
+        aggregateTo: ['platform-regular'],
+        rules: [{ apiGroups: [`${name}.svc.test.mortise.io`], resources: ['*'], verbs: ['get', 'list'] }],
+      },
+    ],
+    ...overrides,
+  };
+}
+
+/** Publishes a service extension version; its package directory holds only `extension.yaml`. */
+export async function releaseService(
+  store: ResourceStore,
+  name: string,
+  version: string,
+  upstream: string,
+  overrides: Record<string, unknown> = {},
+): Promise<void> {
+  const manifest = serviceManifest(name, version, upstream, overrides);
+  const directory = await mkdtemp(join(tmpdir(), 'mortise-svc-'));
+  await writeFile(join(directory, 'extension.yaml'), stringify(manifest));
+  await publishVersion(store, manifest, directory);
 }

@@ -4,7 +4,8 @@ import type { ResourceStore } from '@mortise/store';
 import { ConfigSecrets, joinSecrets } from './config-secrets.js';
 import { fitsKernel } from './dependency-resolver.js';
 import { INSTALL_PLAN_KIND, versionRef } from './install-plan-names.js';
-import type { EnsuredPackage, PackageSource } from './package-source.js';
+import type { EnsuredPackage } from '../package/package-store.js';
+import type { PackageSource } from './package-source.js';
 import { KeyedQueue, KindWatcher, isPlan, type FollowerLogger } from './plan-follower.js';
 
 export interface ExtensionHostOptions {
@@ -28,8 +29,8 @@ export function desiredModule(plan: InstallPlan): { version: string; enabled: bo
   const moving = status.state === 'Installing' || status.state === 'Upgrading';
   const version = moving ? (status.targetVersion ?? status.version) : status.version;
   if (!version || status.state === 'Uninstalling' || status.state === 'Uninstalled') return undefined;
-  const incompatible = status.conditions?.some((c) => c.type === 'Incompatible' && c.status === 'True') ?? false;
-  return { version, enabled: plan.spec.enabled !== false && !incompatible };
+  // A version outside the kernel range is never loaded: the host checks the package's own manifest.
+  return { version, enabled: plan.spec.enabled !== false };
 }
 
 /**
@@ -87,7 +88,14 @@ export class ExtensionHost {
     return this.serial(name, () => this.unloadNow(name));
   }
 
+  /** Reads the plan inside the extension's queue, so a decision never acts on a state older than the last load. */
   private async converge(name: string): Promise<void> {
+    await this.serial(name, () => this.convergeNow(name)).catch((err: unknown) => {
+      this.options.logger.warn({ extension: name, reason: (err as Error).message }, 'extension not loaded');
+    });
+  }
+
+  private async convergeNow(name: string): Promise<void> {
     let plan: InstallPlan | undefined;
     try {
       const object = await this.options.store.get({ ...INSTALL_PLAN_KIND, name });
@@ -96,24 +104,14 @@ export class ExtensionHost {
       if (!(err instanceof NotFoundError)) throw err;
     }
     const desired = plan && desiredModule(plan);
-    try {
-      if (!plan || !desired) {
-        await this.unload(name);
-        return;
-      }
-      const version = (await this.options.store.get(
-        versionRef(plan.spec.extension.name, desired.version),
-      )) as ExtensionVersion;
-      const pkg = await this.options.packages.ensure(version);
-      if (!fitsKernel(pkg.manifest, this.options.kernelVersion)) {
-        // Never serve an extension the kernel is outside of; the controller marks the plan Incompatible.
-        await this.unload(name);
-        return;
-      }
-      await this.load(plan, pkg, desired.enabled);
-    } catch (err) {
-      this.options.logger.warn({ extension: name, reason: (err as Error).message }, 'extension not loaded');
-    }
+    if (!plan || !desired) return this.unloadNow(name);
+    const version = (await this.options.store.get(
+      versionRef(plan.spec.extension.name, desired.version),
+    )) as ExtensionVersion;
+    const pkg = await this.options.packages.ensure(version);
+    // Never serve an extension the kernel is outside of; the controller marks the plan Incompatible.
+    if (!fitsKernel(pkg.manifest, this.options.kernelVersion)) return this.unloadNow(name);
+    await this.loadNow(plan, pkg, desired.enabled);
   }
 
   private async loadNow(plan: InstallPlan, pkg: EnsuredPackage, enabled: boolean): Promise<void> {

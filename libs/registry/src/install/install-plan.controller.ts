@@ -230,7 +230,7 @@ export class InstallPlanController {
       this.options.logger.warn({ extension: name }, message);
     }
     const pkg = await this.options.packages.ensure(version);
-    await this.steps.apply(plan, pkg, fits && plan.spec.enabled !== false);
+    await this.steps.apply(plan, pkg, plan.spec.enabled !== false, fits);
     await this.status.write(plan, {
       ...this.observed(plan),
       backend: backendOf(pkg.manifest),

@@ -19,7 +19,7 @@ import {
 } from './extension-objects.js';
 import type { ExtensionHost } from './extension-host.js';
 import { EXTENSION_VERSION_KIND, INSTALL_PLAN_KIND, REQUIRED_BY_LABEL, versionRef } from './install-plan-names.js';
-import type { EnsuredPackage } from './package-source.js';
+import type { EnsuredPackage } from '../package/package-store.js';
 import { IDENTITY_KINDS, serviceIdentityObjects } from './service-identity.js';
 
 /** Every kind an installed extension may have objects of, besides its own declared kinds. */
@@ -139,21 +139,27 @@ export class InstallSteps {
     return found;
   }
 
-  /** Registers everything the package brings, as the plan says (enabled or not, its config). */
-  async apply(plan: InstallPlan, pkg: EnsuredPackage, enabled: boolean): Promise<void> {
+  /**
+   * Registers everything the package brings, as the plan says (enabled or
+   * not, its config). An extension outside the kernel range is kept
+   * registered but off: a module is not loaded at all, a service's gateway
+   * objects are disabled.
+   */
+  async apply(plan: InstallPlan, pkg: EnsuredPackage, enabled: boolean, fits = true): Promise<void> {
     const name = plan.metadata.name;
     const manifest = pkg.manifest;
     const identity = serviceIdentityObjects(name, manifest.permissions);
     if (backendOf(manifest) === 'service') {
       await syncLabelledObjects(this.options.store, name, OWNED_KINDS, [
-        ...withDisabled(serviceExtensionObjects(manifest), !enabled),
+        ...withDisabled(serviceExtensionObjects(manifest), !enabled || !fits),
         ...identity,
       ]);
       return;
     }
     // A module's role templates and entries are published by the runtime.
     await syncLabelledObjects(this.options.store, name, IDENTITY_KINDS, identity);
-    await this.options.host.load(plan, pkg, enabled);
+    if (fits) await this.options.host.load(plan, pkg, enabled);
+    else await this.options.host.unload(name);
   }
 
   /** Removes everything the extension brought; with `purge`, also the objects of its declared kinds. */

@@ -3,17 +3,12 @@ import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { InvalidError, type ExtensionManifest, type ExtensionVersion } from '@mortise/api';
-
-/** A package unpacked on this machine, ready to load. */
-export interface EnsuredPackage {
-  directory: string;
-  manifest: ExtensionManifest;
-  digest: string;
-}
+import type { EnsuredPackage } from '../package/package-store.js';
 
 /**
- * Where install plans get packages from: the registry's `PackageStore`
- * (download, digest and signature checks, unpack once) satisfies it.
+ * Where install plans get packages from: `PackageStore` (download, digest
+ * and signature checks, unpack once per replica) is the one for packages
+ * from repositories.
  */
 export interface PackageSource {
   ensure(version: ExtensionVersion): Promise<EnsuredPackage>;
