@@ -96,7 +96,10 @@ export async function updatePlan(
 /** Why a plan failed: its last condition that is not True, else the last history message. */
 export function failureReason(plan: InstallPlan): string {
   const condition = [...(plan.status?.conditions ?? [])].reverse().find((c) => c.status !== 'True' && c.message);
-  if (condition) return `${condition.reason ?? condition.type}: ${condition.message}`;
+  if (condition) {
+    const reason = condition.reason ?? condition.type;
+    return reason === plan.status?.state ? (condition.message ?? reason) : `${reason}: ${condition.message}`;
+  }
   const last = plan.status?.stateHistory?.at(-1);
   return last?.message ?? 'no reason given';
 }

@@ -12,9 +12,14 @@ export interface WaitOptions {
   /** True when the plan reached what the command asked for. */
   done(plan: InstallPlan | undefined): boolean;
   timeoutMs: number;
-  /** Called once per state the plan passes through. */
-  onState?(state: PlanState, plan: InstallPlan): void;
+  /** Called once per state the plan passes through (from its stateHistory, so quick ones are not missed). */
+  onState?(state: PlanState, message: string | undefined): void;
+  /** The plan as the command left it: transitions already in its history are not reported again. */
+  before?: InstallPlan;
 }
+
+type HistoryEntry = NonNullable<NonNullable<InstallPlan['status']>['stateHistory']>[number];
+const entryKey = (entry: HistoryEntry): string => `${entry.lastTransitionTime}|${entry.state}|${entry.message ?? ''}`;
 
 /**
  * Follows one InstallPlan by watching it (from the version just read, so no
@@ -28,14 +33,21 @@ export async function waitForPlan(
 ): Promise<InstallPlan | undefined> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), options.timeoutMs);
-  let lastState: PlanState | undefined;
+  const reported = new Set((options.before?.status?.stateHistory ?? []).map(entryKey));
+  let lastState = options.before?.status?.state;
   let current: InstallPlan | undefined;
   const observe = (plan: InstallPlan | undefined): boolean => {
     current = plan;
     const state = plan?.status?.state;
-    if (plan && state && state !== lastState) {
+    for (const entry of plan?.status?.stateHistory ?? []) {
+      if (reported.has(entryKey(entry))) continue;
+      reported.add(entryKey(entry));
+      lastState = entry.state;
+      options.onState?.(entry.state, entry.message);
+    }
+    if (state && state !== lastState) {
       lastState = state;
-      options.onState?.(state, plan);
+      options.onState?.(state, undefined);
     }
     if (options.done(plan)) return true;
     if (

@@ -30,15 +30,14 @@ async function follow(
   name: string,
   flags: WaitFlags,
   done: (plan: InstallPlan | undefined) => boolean,
+  before?: InstallPlan,
 ): Promise<InstallPlan | undefined> {
   if (!flags.wait) return undefined;
   return waitForPlan(kernel, name, {
     done,
     timeoutMs: parseDuration(flags.timeout),
-    onState: (state, plan) => {
-      const message = plan.status?.stateHistory?.at(-1)?.message;
-      output.progress(`${name}: ${state}${message ? ` (${message})` : ''}`);
-    },
+    ...(before ? { before } : {}),
+    onState: (state, message) => output.progress(`${name}: ${state}${message ? ` (${message})` : ''}`),
   });
 }
 
@@ -114,6 +113,15 @@ Examples:
           created = await kernel.request<InstallPlan>('POST', INSTALL_PLANS_PATH, { body: plan });
         } catch (err) {
           if (err instanceof CliError && err.reason === 'AlreadyExists') {
+            const existing = await getPlan(kernel, name).catch(() => undefined);
+            const state = existing?.status?.state;
+            if (state && state !== 'Installed' && state !== 'Upgrading') {
+              throw new CliError(
+                `${name} already has an InstallPlan in state ${state}; \`mortise status ${name}\` says why, \`mortise uninstall ${name}\` removes it`,
+                ExitCode.Conflict,
+                'AlreadyExists',
+              );
+            }
             throw new CliError(
               `${name} is already installed; use \`mortise upgrade ${name}\` to change its version`,
               ExitCode.Conflict,
@@ -156,7 +164,7 @@ Examples:
         else if (config) plan.spec.config = { ...plan.spec.config, ...config };
       });
       output.progress(`${name}: upgrading ${from} → ${version}`);
-      const final = await follow(kernel, output, name, options, settled(version));
+      const final = await follow(kernel, output, name, options, settled(version), current);
       output.result(planSummary(final, updated), () =>
         final ? `${name} upgraded to ${version}.` : `${name}: upgrade to ${version} requested.`,
       );
@@ -181,7 +189,7 @@ Examples:
         const updated = await updatePlan(kernel, name, (plan) => {
           plan.spec.enabled = enabled;
         });
-        const final = await follow(kernel, output, name, options, settled());
+        const final = await follow(kernel, output, name, options, settled(), updated);
         output.result(planSummary(final, updated), () => `${name} ${enabled ? 'enabled' : 'disabled'}.`);
       });
   }
@@ -200,20 +208,17 @@ Examples:
     .action(async (name: string, options: WaitFlags & { purge?: boolean }) => {
       const kernel = await ctx.kernel();
       const output = ctx.output();
-      if (options.purge) {
-        // The annotation carries the wish to the controller even if it reads the plan after the delete.
-        await updatePlan(kernel, name, (plan) => {
-          plan.metadata.annotations = { ...plan.metadata.annotations, [PURGE_ANNOTATION]: 'true' };
-        });
-      }
-      const deleted = await kernel.request<unknown>('DELETE', planPath(name), {
-        query: { purge: options.purge ? 'true' : undefined },
-        allow: [404],
-      });
-      if (deleted === undefined)
-        throw new CliError(`extension "${name}" is not installed`, ExitCode.NotFound, 'NotFound');
+      // The annotation carries the wish to the controller even if it reads the plan after the delete.
+      const before = options.purge
+        ? await updatePlan(kernel, name, (plan) => {
+            plan.metadata.annotations = { ...plan.metadata.annotations, [PURGE_ANNOTATION]: 'true' };
+          })
+        : await getPlan(kernel, name);
+      await kernel.request<unknown>('DELETE', planPath(name), { query: { purge: options.purge ? 'true' : undefined } });
       output.progress(`${name}: uninstalling${options.purge ? ' (purge)' : ''}`);
-      await follow(kernel, output, name, options, (plan) => plan === undefined || plan.status?.state === 'Uninstalled');
+      const gone = (plan: InstallPlan | undefined): boolean =>
+        plan === undefined || plan.status?.state === 'Uninstalled';
+      await follow(kernel, output, name, options, gone, before);
       output.result({ name, uninstalled: options.wait, purged: options.purge === true }, () =>
         options.wait ? `${name} uninstalled.` : `${name}: uninstall requested.`,
       );

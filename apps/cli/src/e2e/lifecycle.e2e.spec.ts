@@ -71,7 +71,10 @@ describe('mortise lifecycle commands through InstallPlans', () => {
     const run = await cli.run(['install', 'announcements', '--version', '1.0.0', '--set', 'maxActivePerProject=3']);
     assert.equal(run.code, ExitCode.Ok, run.stderr);
     assert.equal(run.stdout, 'announcements 1.0.0 installed.\n');
-    assert.match(run.stderr, /announcements: Installed/);
+    assert.match(
+      run.stderr,
+      /announcements: Pending\nannouncements: Downloading.*\nannouncements: Installing.*\nannouncements: Installed/,
+    );
     const inbox = await k.call('GET', INBOX);
     assert.equal(inbox.status, 200, inbox.text);
     assert.equal(inbox.body.servedBy, '1.0.0');
@@ -121,6 +124,9 @@ describe('mortise lifecycle commands through InstallPlans', () => {
     const run = await cli.run(['install', 'announcements', '--version', '2.0.0', '--timeout', '30s']);
     assert.equal(run.code, ExitCode.Failed, run.stderr);
     assert.match(run.stderr, /^error: announcements: InstallFailed: .+$/m);
+    const again = await cli.run(['install', 'announcements', '--version', '1.0.0']);
+    assert.equal(again.code, ExitCode.Conflict);
+    assert.match(again.stderr, /already has an InstallPlan in state InstallFailed/);
     assert.equal((await cli.run(['uninstall', 'announcements', '--timeout', '30s'])).code, ExitCode.Ok);
   });
 
