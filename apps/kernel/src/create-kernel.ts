@@ -39,8 +39,11 @@ import { registerKernelKinds, compileResourceValidator } from '@mortise/api';
 import { IamModule, Identity, type IamConfig, type IamModuleOptions } from '@mortise/iam';
 import { AccessControlModule, type AccessControlOptions } from '@mortise/tenancy';
 import { join } from 'node:path';
-import type { PackageSource } from '@mortise/registry';
 import { wireInstallPlans, type InstallPlans } from './registry/install-plans.module.js';
+import { Registry, type PackageSource } from '@mortise/registry';
+import { RegistryModule } from './registry/registry.module.js';
+import { KERNEL_VERSION } from './kernel-version.js';
+import { sampleExtensionDirectories } from './sample-extensions.js';
 
 export interface KernelOptions {
   /** Over the in-process defaults: port 0 on 127.0.0.1, memory store, logs silent unless MORTISE_LOG_LEVEL says otherwise. */
@@ -100,6 +103,8 @@ export interface Kernel extends KernelServices {
   extensions: ExtensionRuntime;
   /** InstallPlans: the controller, this kernel's runtime follower, per-workspace enablement. */
   installPlans: InstallPlans;
+  /** Extension registry: trust policy, package store, marketplace, repository sync. */
+  registry: Registry;
   /** Every route registered on the root instance, Nest's and Fastify's, for route-wide security tests. */
   routes(): RouteEntry[];
   /** Graceful stop: refuse new requests, end watches, let in-flight requests finish (bounded), close the store. */
@@ -111,6 +116,8 @@ const IN_PROCESS_DEFAULTS: Partial<KernelConfig> = {
   host: '127.0.0.1',
   store: 'memory',
   logLevel: (process.env.MORTISE_LOG_LEVEL as KernelConfig['logLevel'] | undefined) ?? 'silent',
+  // In-process kernels (tests) write nothing into a data dir they were not given.
+  registry: { localRepository: false },
 };
 
 /** Builds, wires and starts a kernel; `main.ts` and the tests both go through here. */
@@ -128,6 +135,14 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   const ownsStore = options.store === undefined;
   const store = options.store ?? (await openStore(config, metrics.observeStore));
   readiness.add('store', () => store.ping());
+  const registry = await Registry.open({
+    store,
+    dataDir: config.dataDir,
+    kernelVersion: KERNEL_VERSION,
+    settings: config.registry,
+    defaultSeed: sampleExtensionDirectories(),
+    onError: (err, context) => logger.warn({ reason: (err as Error).message }, `registry: ${context}`),
+  });
 
   const pipeline = new RequestPipeline({
     authenticators: options.authenticators ?? [],
@@ -187,6 +202,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
       ...identityModule(options.identity, config),
       ...accessControlModule(options, config),
       GatewayModule.forRoot({ groups, dispatchers }),
+      RegistryModule.forRoot(registry),
       ...(options.modules ?? []),
     ]),
     adapter,
@@ -250,6 +266,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     dispatchers,
     extensions,
     installPlans,
+    registry,
     store,
     pipeline,
     admission,

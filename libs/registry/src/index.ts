@@ -27,3 +27,38 @@ export * from './install/install-plan.controller.js';
 export * from './install/install-plan.admission.js';
 export * from './install/workspace-gate.js';
 export { PlanStatusWriter, STATE_HISTORY_LIMIT } from './install/plan-status.js';
+export * from './repository/catalogue-names.js';
+export { recommendedVersion, sortVersionsDescending, type VersionSummary } from './repository/recommended-version.js';
+export { DirectorySecretSource, repositoryAccess, type SecretSource } from './repository/repository-access.js';
+export { checkIndexSignature, type IndexSignatureCheck } from './repository/index-signature.js';
+export {
+  applyRepositoryIndex,
+  refreshExtension,
+  installedVersions,
+  type CatalogueChange,
+  type CatalogueSource,
+} from './repository/catalogue-writer.js';
+export {
+  syncRepository,
+  forgetRepository,
+  indexUrlOf,
+  type SyncResult,
+  type SyncFailure,
+  type RepositorySyncOptions,
+} from './repository/repository-sync.js';
+export {
+  RepositorySyncController,
+  type RepositorySyncControllerOptions,
+} from './repository/repository-sync.controller.js';
+export * from './marketplace/marketplace.js';
+export { registerMarketplaceRoutes, MARKETPLACE_PATH } from './marketplace/marketplace.routes.js';
+export { RegistrySettingsSchema, type RegistrySettings } from './registry-settings.schema.js';
+export {
+  registryPaths,
+  loadOrCreatePublisherKey,
+  readTrustedKeyDirectory,
+  seedRepository,
+} from './repository/local-repository.js';
+export { Registry, LOCAL_REPOSITORY, type RegistryOptions } from './registry.js';
+// Both the install plans and the catalogue name this label (the same value); one export.
+export { EXTENSION_LABEL } from './install/install-plan-names.js';

@@ -72,6 +72,8 @@ export const GLOBAL_BUILTIN_ROLES: readonly BuiltinRole[] = [
       { apiGroups: [EXTENSIONS_API_GROUP], resources: ['extensionentries', 'jsbundles'], verbs: ['get', 'list'] },
       // The console builds its navigation from the menus; each entry is still filtered by its own permission.
       { apiGroups: [EXTENSIONS_API_GROUP], resources: ['menus'], verbs: ['list', 'watch'] },
+      // Everyone may browse what can be installed; installing (InstallPlans) stays with platform admins.
+      { apiGroups: [EXTENSIONS_API_GROUP], resources: ['marketplace'], verbs: ['get', 'list'] },
       { nonResourceURLs: ['/oauth/userinfo', '/oauth/logout', '/kapis', '/kapis/*'], verbs: ['get', 'post'] },
     ],
   },

@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { IamSettingsSchema } from '@mortise/iam';
+import { RegistrySettingsSchema } from '@mortise/registry';
 
 /** How each setting is described in the one-line error when it is wrong. */
 export const MUST_BE = 'x-must-be';
@@ -87,6 +88,11 @@ export const KernelConfigSchema = Type.Object({
     }),
     'true or false',
   ),
+  registry: described(
+    RegistrySettingsSchema,
+    'a mapping of registry settings (see libs/registry/README.md)',
+    '`trustedKeys` (publisher public keys), `allowUnsigned`, `localRepository` (`<dataDir>/repository`, default on), `seed`; as JSON in the variable',
+  ),
 });
 
 export type KernelConfig = Static<typeof KernelConfigSchema>;
@@ -105,6 +111,7 @@ export const DEFAULT_CONFIG: KernelConfig = {
   shutdownTimeoutSeconds: 10,
   extensions: [],
   devLoads: false,
+  registry: {},
 };
 
 /** Environment variable and YAML key of each setting. */
@@ -122,6 +129,7 @@ export const CONFIG_SOURCES: Record<keyof KernelConfig, { env: string; yaml: str
   shutdownTimeoutSeconds: { env: 'MORTISE_SHUTDOWN_TIMEOUT', yaml: 'shutdownTimeoutSeconds' },
   extensions: { env: 'MORTISE_EXTENSIONS', yaml: 'extensions' },
   devLoads: { env: 'MORTISE_DEV_LOADS', yaml: 'devLoads' },
+  registry: { env: 'MORTISE_REGISTRY', yaml: 'registry' },
 };
 
 /**
