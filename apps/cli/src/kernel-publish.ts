@@ -48,49 +48,62 @@ export async function publishToKernel(
   file: string,
   options: KernelPublishOptions,
 ): Promise<KernelPublishResult> {
-  const repository = await localRepository(kernel, options.repositoryDir);
-  const directory = directoryOf(repository);
+  const target = await localRepository(kernel, options.repositoryDir);
   const { publishToRepository } = await import('@mortise/registry');
-  const published = await publishToRepository(directory, file, options.publish);
+  const published = await publishToRepository(target.directory, file, options.publish);
   output.progress(
-    `${published.name} ${published.version}: written to ${directory}; syncing repository ${repository.metadata.name}`,
+    `${published.name} ${published.version}: written to ${target.directory}; syncing repository ${target.name}`,
   );
-  await requestSync(kernel, repository.metadata.name);
-  await waitForVersion(kernel, repository.metadata.name, published, parseDuration(options.timeout));
+  // Registered only now, with the package in place, so its first sync already finds it.
+  const since = Date.now();
+  if (target.existing) await requestSync(kernel, target.name);
+  else await registerRepository(kernel, target.directory);
+  await waitForVersion(kernel, target.name, published, since, parseDuration(options.timeout));
   output.progress(`${published.name} ${published.version}: listed by ${kernel.server}`);
-  return { ...published, server: kernel.server, repository: repository.metadata.name };
+  return { ...published, server: kernel.server, repository: target.name };
 }
 
-async function localRepository(kernel: KernelClient, repositoryDir: string | undefined): Promise<Repository> {
+interface PublishTarget {
+  name: string;
+  directory: string;
+  /** False when the CLI registers the Repository after writing into the directory. */
+  existing: boolean;
+}
+
+async function localRepository(kernel: KernelClient, repositoryDir: string | undefined): Promise<PublishTarget> {
   const { items } = await kernel.request<{ items: Repository[] }>('GET', REPOSITORIES_PATH);
   const local = items.filter((r) => r.spec.url.startsWith('file:'));
   if (repositoryDir !== undefined) {
     const wanted = resolve(repositoryDir);
     const found = local.find((r) => directoryOf(r) === wanted);
-    if (found) return found;
+    if (found) return { name: found.metadata.name, directory: wanted, existing: true };
     if (items.some((r) => r.metadata.name === LOCAL_REPOSITORY)) {
       throw new CliError(
         `the kernel's repository "${LOCAL_REPOSITORY}" is not ${wanted}; pass its directory`,
         ExitCode.Conflict,
       );
     }
-    return kernel.request<Repository>('POST', REPOSITORIES_PATH, {
-      body: {
-        apiVersion: 'extensions.mortise.io/v1',
-        kind: 'Repository',
-        metadata: { name: LOCAL_REPOSITORY },
-        spec: { url: pathToFileURL(`${wanted}/`).href },
-      },
-    });
+    return { name: LOCAL_REPOSITORY, directory: wanted, existing: false };
   }
   const chosen = local.length === 1 ? local[0] : local.find((r) => r.metadata.name === LOCAL_REPOSITORY);
-  if (chosen) return chosen;
+  if (chosen) return { name: chosen.metadata.name, directory: directoryOf(chosen), existing: true };
   throw new CliError(
     local.length === 0
       ? 'the kernel has no file:// repository to publish into; pass --repository-dir <dir> to register one'
       : `the kernel has several file:// repositories (${local.map((r) => r.metadata.name).join(', ')}); pass --repository-dir`,
     ExitCode.NotFound,
   );
+}
+
+async function registerRepository(kernel: KernelClient, directory: string): Promise<void> {
+  await kernel.request<Repository>('POST', REPOSITORIES_PATH, {
+    body: {
+      apiVersion: 'extensions.mortise.io/v1',
+      kind: 'Repository',
+      metadata: { name: LOCAL_REPOSITORY },
+      spec: { url: pathToFileURL(`${directory}/`).href },
+    },
+  });
 }
 
 async function requestSync(kernel: KernelClient, name: string): Promise<void> {
@@ -115,11 +128,12 @@ async function waitForVersion(
   kernel: KernelClient,
   repository: string,
   published: PublishResult,
+  /** When the sync was asked for: a failure recorded before is an older sync's. */
+  since: number,
   timeoutMs: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const versionPath = `${EXTENSIONS_API}/extensionversions/${encodeURIComponent(`${published.name}-${published.version}`)}`;
-  const since = Date.now();
   for (;;) {
     const version = await kernel.request<{ spec?: { digest?: string } } | undefined>('GET', versionPath, {
       allow: [404],
@@ -127,7 +141,7 @@ async function waitForVersion(
     if (version && (version.spec?.digest === undefined || version.spec.digest === published.digest)) return;
     const repo = await kernel.request<Repository>('GET', `${REPOSITORIES_PATH}/${repository}`);
     const ready = repo.status?.conditions?.find((c) => c.type === 'Ready');
-    if (ready?.status === 'False' && Date.parse(ready.lastTransitionTime ?? '') >= since - 1000) {
+    if (ready?.status === 'False' && Date.parse(ready.lastTransitionTime ?? '') >= since) {
       throw new CliError(
         `repository ${repository} did not sync: ${ready.reason ?? ''} ${ready.message ?? ''}`.trim(),
         ExitCode.Failed,
