@@ -1,30 +1,20 @@
+import { manifestYaml } from './manifest-yaml.js';
 import type { ScaffoldNames } from './scaffold-names.js';
 
 /** An in-process extension: a Nest module the kernel loads, with a harness test. */
 export function moduleTemplates(n: ScaffoldNames): Record<string, string> {
   return {
-    'extension.yaml': `name: ${n.name}
-version: 0.1.0
-displayName: ${n.title}
-description: ${n.title}, a Mortise extension.
-provider: ${n.title} authors
-kernel: '>=0.1.0'
+    'extension.yaml': `${manifestYaml(
+      n,
+      'module',
+      `
 backend:
   type: module
   module: dist/index.js
   group: ${n.group}
   apiVersion: v1
-
-roleTemplates:
-  - name: ${n.name}-use
-    displayName: Use ${n.title}
-    description: Read the greeting.
-    aggregateTo: [platform-regular]
-    rules:
-      - apiGroups: [${n.group}]
-        resources: [greetings]
-        verbs: [get, list]
-
+`,
+    )}
 configSchema:
   type: object
   properties:

@@ -1,14 +1,13 @@
+import { manifestYaml } from './manifest-yaml.js';
 import type { ScaffoldNames } from './scaffold-names.js';
 
 /** A remote extension: its own HTTP service behind the kernel's gateway, checking the identity token. */
 export function serviceTemplates(n: ScaffoldNames): Record<string, string> {
   return {
-    'extension.yaml': `name: ${n.name}
-version: 0.1.0
-displayName: ${n.title}
-description: ${n.title}, a remote Mortise extension.
-provider: ${n.title} authors
-kernel: '>=0.1.0'
+    'extension.yaml': manifestYaml(
+      n,
+      'service',
+      `
 backend:
   type: service
   service:
@@ -19,17 +18,8 @@ apiServices:
   - name: ${n.name}
     group: ${n.group}
     version: v1
-
-roleTemplates:
-  - name: ${n.name}-use
-    displayName: Use ${n.title}
-    description: Read the greeting.
-    aggregateTo: [platform-regular]
-    rules:
-      - apiGroups: [${n.group}]
-        resources: [greetings]
-        verbs: [get, list]
 `,
+    ),
     'src/server.ts': `import { createServer, type Server } from 'node:http';
 import { createIdentityVerifier, type IdentityVerifierOptions } from '@mortise/sdk';
 
