@@ -27,6 +27,7 @@ export * from './install/install-plan.controller.js';
 export * from './install/install-plan.admission.js';
 export * from './install/workspace-gate.js';
 export { PlanStatusWriter, STATE_HISTORY_LIMIT } from './install/plan-status.js';
+export * from './install/automatic-upgrades.js';
 export * from './repository/catalogue-names.js';
 export { recommendedVersion, sortVersionsDescending, type VersionSummary } from './repository/recommended-version.js';
 export { DirectorySecretSource, repositoryAccess, type SecretSource } from './repository/repository-access.js';

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeExtensionPackage } from '@mortise/runtime';
-import { passwordLogin, TEST_ADMIN_PASSWORD } from '../testing/kernel-fixture.js';
+import { passwordLogin, TEST_ADMIN_PASSWORD, type CallResult } from '../testing/kernel-fixture.js';
 import { startKernelProcess, type KernelProcess } from '../testing/kernel-process.js';
 import { INSTALL_PLANS, PROBE_PATH, planBody, probeManifest } from '../testing/extension-catalog.js';
 
@@ -48,7 +48,13 @@ describe('InstallPlans survive a killed kernel', () => {
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
-    return { status: res.status, text, body: text ? (JSON.parse(text) as Record<string, any>) : undefined };
+    const result: CallResult = {
+      status: res.status,
+      headers: res.headers,
+      text,
+      body: text ? JSON.parse(text) : undefined,
+    };
+    return result;
   };
   const killHard = async () => {
     const exited = once(kernel!.child, 'exit');

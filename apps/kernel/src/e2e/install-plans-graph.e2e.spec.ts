@@ -8,10 +8,12 @@ import {
   INSTALL_PLANS,
   PROBE_PATH,
   gone,
+  hasCondition,
   inState,
   planBody,
   releaseProbe,
   releaseService,
+  waitFor,
   waitForPlan,
 } from '../testing/extension-catalog.js';
 
@@ -187,6 +189,26 @@ describe('InstallPlan failures, retries and kernel upgrades', () => {
     assert.equal((await k.call('GET', `${PROBE_PATH}/ping`)).status, 200);
   });
 
+  it('keeps the old version serving when an upgrade fails, and rolls forward once fixed', async () => {
+    await releaseProbe(store, 'probe', '1.0.5', {
+      kernel: '^1.0.0',
+      configSchema: { type: 'object', properties: { failBoot: { type: 'boolean', default: true } } },
+    });
+    await k.call('PATCH', `${INSTALL_PLANS}/probe`, {
+      body: { spec: { extension: { name: 'probe', version: '1.0.5' } } },
+      contentType: MERGE,
+    });
+    const failed = await waitForPlan(k, 'probe', inState('UpgradeFailed'));
+    assert.match(failed.body.status.stateHistory.at(-1).message, /failBoot is set/);
+    assert.equal(failed.body.status.version, '1.0.0');
+    assert.equal((await k.call('GET', `${PROBE_PATH}/ping`)).body.version, '1.0.0');
+    await k.call('PATCH', `${INSTALL_PLANS}/probe`, {
+      body: { spec: { extension: { name: 'probe', version: '1.0.0' } } },
+      contentType: MERGE,
+    });
+    await waitForPlan(k, 'probe', (r) => inState('Installed')(r) && r.body.status.version === '1.0.0');
+  });
+
   it('upgrades automatically to the recommended version after a sync', async () => {
     await releaseProbe(store, 'probe', '1.1.0', { kernel: '^1.0.0' });
     await k.call('PATCH', `${INSTALL_PLANS}/probe`, {
@@ -212,11 +234,7 @@ describe('InstallPlan failures, retries and kernel upgrades', () => {
     await releaseProbe(store, 'probe', '2.0.0', { kernel: '^2.0.0' });
     await k.close();
     k = await startTestKernel({ store, kernelVersion: '2.0.0' });
-    const plan = await waitForPlan(k, 'probe', (r) =>
-      r.body.status?.conditions?.some(
-        (c: { type: string; status: string }) => c.type === 'Incompatible' && c.status === 'True',
-      ),
-    );
+    const plan = await waitForPlan(k, 'probe', hasCondition('Incompatible', 'True'));
     const condition = plan.body.status.conditions.find((c: { type: string }) => c.type === 'Incompatible');
     assert.match(
       condition.message,
@@ -234,11 +252,3 @@ describe('InstallPlan failures, retries and kernel upgrades', () => {
     assert.equal(ping.body?.version, '2.0.0', `${ping.status} ${ping.text} ${JSON.stringify(upgraded.body.status)}`);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

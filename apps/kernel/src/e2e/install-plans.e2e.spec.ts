@@ -10,10 +10,12 @@ import {
   INSTALL_PLANS,
   PROBE_PATH,
   gone,
+  hasCondition,
   inState,
   planBody,
   publishVersion,
   releaseProbe,
+  waitFor,
   waitForPlan,
 } from '../testing/extension-catalog.js';
 
@@ -101,18 +103,10 @@ describe('InstallPlan lifecycle of an in-process extension', () => {
         contentType: 'application/merge-patch+json',
       });
     assert.equal((await patch(false)).status, 200);
-    await waitForPlan(k, 'announcements', (r) =>
-      r.body.status?.conditions?.some(
-        (c: { type: string; status: string }) => c.type === 'Enabled' && c.status === 'False',
-      ),
-    );
+    await waitForPlan(k, 'announcements', hasCondition('Enabled', 'False'));
     assert.equal((await inbox()).status, 503);
     assert.equal((await patch(true)).status, 200);
-    await waitForPlan(k, 'announcements', (r) =>
-      r.body.status?.conditions?.some(
-        (c: { type: string; status: string }) => c.type === 'Enabled' && c.status === 'True',
-      ),
-    );
+    await waitForPlan(k, 'announcements', hasCondition('Enabled', 'True'));
     assert.equal((await inbox()).status, 200);
   });
 
@@ -211,6 +205,7 @@ describe('InstallPlan admission', () => {
     assert.doesNotMatch(created.text, /s3cret/);
     const plan = await waitForPlan(k, 'probe', inState('Installed'));
     assert.deepEqual(plan.body.spec.config, { startDelayMs: 0 });
+    assert.deepEqual(plan.body.status.secretConfig, ['token']);
     const list = await k.call('GET', INSTALL_PLANS);
     assert.doesNotMatch(list.text, /s3cret/);
     for (let i = 0; i < 3; i++) assert.doesNotMatch(JSON.stringify(await watch.next()), /s3cret/);
@@ -220,12 +215,33 @@ describe('InstallPlan admission', () => {
       kind: 'InstallPlanSecret',
       name: 'probe',
     });
-    const sealed = (secret.spec as { values: Record<string, string> }).values['token']!;
+    const sealed = (secret.spec as { values: Record<string, string> }).values['token'];
     assert.match(sealed, /^enc:v1:/);
     assert.doesNotMatch(JSON.stringify(secret), /s3cret/);
     assert.equal((await k.call('GET', '/kapis/extensions.mortise.io/v1/installplansecrets/probe')).status, 404);
     const ping = await k.call('GET', `${PROBE_PATH}/ping`);
     assert.equal(ping.status, 200, ping.text);
     assert.deepEqual(ping.body, { version: '1.0.0', tokenLength: 's3cret-token'.length });
+
+    // A new token alone (nothing else in the spec changes) reaches the extension; leaving it out keeps it.
+    const current = await k.call('GET', `${INSTALL_PLANS}/probe`);
+    const updated = await k.call('PUT', `${INSTALL_PLANS}/probe`, {
+      body: {
+        ...current.body,
+        spec: { ...current.body.spec, config: { startDelayMs: 0, token: 'longer-s3cret-token' } },
+      },
+    });
+    assert.equal(updated.status, 200, updated.text);
+    assert.doesNotMatch(updated.text, /s3cret/);
+    await waitFor(
+      async () => (await k.call('GET', `${PROBE_PATH}/ping`)).body?.tokenLength === 'longer-s3cret-token'.length,
+    );
+    const again = await k.call('GET', `${INSTALL_PLANS}/probe`);
+    const kept = await k.call('PUT', `${INSTALL_PLANS}/probe`, {
+      body: { ...again.body, spec: { ...again.body.spec, config: { startDelayMs: 0 } } },
+    });
+    assert.equal(kept.status, 200, kept.text);
+    await waitForPlan(k, 'probe', (r) => r.body.status?.observedGeneration === r.body.metadata.generation);
+    assert.equal((await k.call('GET', `${PROBE_PATH}/ping`)).body.tokenLength, 'longer-s3cret-token'.length);
   });
 });

@@ -12,6 +12,8 @@ export const PROBE_PATH = `/kapis/${PROBE_GROUP}/v1`;
 
 const PROBE_ENTRY = new URL('./fixtures/probe.extension.js', import.meta.url);
 
+const released = (name: string, version: string) => ({ name, version, kernel: '>=0.1.0' });
+
 /** The manifest of a probe extension (module backend), these fields over the defaults. */
 export function probeManifest(
   name: string,
@@ -19,9 +21,7 @@ export function probeManifest(
   overrides: Record<string, unknown> = {},
 ): Record<string, unknown> {
   return {
-    name,
-    version,
-    kernel: '>=0.1.0',
+    ...released(name, version),
     configSchema: {
       type: 'object',
       properties: { startDelayMs: { type: 'integer', minimum: 0 }, token: { type: 'string', writeOnly: true } },
@@ -102,9 +102,7 @@ export function serviceManifest(
   overrides: Record<string, unknown> = {},
 ): Record<string, unknown> {
   return {
-    name,
-    version,
-    kernel: '>=0.1.0',
+    ...released(name, version),
     backend: { type: 'service', service: { url: upstream } },
     apiServices: [{ name, group: `${name}.svc.test.mortise.io`, version: 'v1' }],
     reverseProxies: [
@@ -140,4 +138,21 @@ export async function releaseService(
   const directory = await mkdtemp(join(tmpdir(), 'mortise-svc-'));
   await writeFile(join(directory, 'extension.yaml'), stringify(manifest));
   await publishVersion(store, manifest, directory);
+}
+
+/** Whether the answer is a plan with this condition at this status. */
+export const hasCondition =
+  (type: string, status: 'True' | 'False') =>
+  (res: CallResult): boolean => {
+    const conditions = (res.body?.status?.conditions ?? []) as Array<{ type: string; status: string }>;
+    return conditions.some((c) => c.type === type && c.status === status);
+  };
+
+/** Polls until `check` holds. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

@@ -7,6 +7,7 @@ import {
   type InstallPlanSecret,
 } from '@mortise/api';
 import type { ResourceStore } from '@mortise/store';
+import { createOrReplace } from './extension-objects.js';
 import { INSTALL_PLAN_SECRET_KIND } from './install-plan-names.js';
 
 const PREFIX = 'enc:v1:';
@@ -107,16 +108,7 @@ export class ConfigSecrets {
       metadata: { name: plan },
       spec: { values: Object.fromEntries(Object.entries(values).map(([p, v]) => [p, seal(key, JSON.stringify(v))])) },
     };
-    try {
-      const current = await this.store.get({ ...INSTALL_PLAN_SECRET_KIND, name: plan });
-      await this.store.update({
-        ...object,
-        metadata: { ...object.metadata, resourceVersion: current.metadata.resourceVersion },
-      });
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-      await this.store.create(object);
-    }
+    await createOrReplace(this.store, object);
   }
 
   async remove(plan: string): Promise<void> {

@@ -44,7 +44,7 @@ function labelled(manifest: ExtensionManifest, kind: string, group: string, name
     kind,
     metadata: { name, labels: { [EXTENSION_LABEL]: manifest.name } },
     ...body,
-  } as Resource;
+  };
 }
 
 /**
@@ -75,9 +75,9 @@ export function serviceExtensionObjects(manifest: ExtensionManifest): Resource[]
     return object;
   });
   return [
-    ...named(manifest.apiServices as Item[] | undefined, 'APIService'),
-    ...named(manifest.reverseProxies as Item[] | undefined, 'ReverseProxy'),
-    ...named(manifest.jsBundles as Item[] | undefined, 'JSBundle'),
+    ...named(manifest.apiServices, 'APIService'),
+    ...named(manifest.reverseProxies, 'ReverseProxy'),
+    ...named(manifest.jsBundles, 'JSBundle'),
     ...entries,
     ...templates,
   ];
@@ -105,6 +105,27 @@ function refOf(object: Resource) {
   return { group: object.apiVersion.split('/')[0] ?? '', kind: object.kind, name: object.metadata.name };
 }
 
+/** Creates the object, or replaces the stored one (after `check` accepts it). */
+export async function createOrReplace(
+  store: ResourceStore,
+  object: Resource,
+  check: (current: Resource) => void = () => undefined,
+): Promise<void> {
+  let current: Resource;
+  try {
+    current = await store.get(refOf(object));
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+    await store.create(object);
+    return;
+  }
+  check(current);
+  await store.update({
+    ...object,
+    metadata: { ...object.metadata, resourceVersion: current.metadata.resourceVersion },
+  });
+}
+
 /**
  * Makes the store hold exactly `objects` among those of `kinds` labelled with
  * the extension: creates or replaces each, deletes the rest. Idempotent, so a
@@ -117,22 +138,13 @@ export async function syncLabelledObjects(
   objects: Resource[],
 ): Promise<void> {
   for (const object of objects) {
-    try {
-      const current = await store.get(refOf(object));
+    await createOrReplace(store, object, (current) => {
       const owner = current.metadata.labels?.[EXTENSION_LABEL];
-      if (owner !== extension) {
-        throw new InvalidError(
-          `${object.kind} "${object.metadata.name}" exists and belongs to ${owner ? `extension "${owner}"` : 'no extension'}; rename it in the manifest`,
-        );
-      }
-      await store.update({
-        ...object,
-        metadata: { ...object.metadata, resourceVersion: current.metadata.resourceVersion },
-      });
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-      await store.create(object);
-    }
+      if (owner === extension) return;
+      throw new InvalidError(
+        `${object.kind} "${object.metadata.name}" exists and belongs to ${owner ? `extension "${owner}"` : 'no extension'}; rename it in the manifest`,
+      );
+    });
   }
   const kept = new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`));
   for (const kind of kinds) {

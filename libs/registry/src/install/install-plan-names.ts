@@ -11,6 +11,8 @@ export const REQUIRED_BY_LABEL = 'extensions.mortise.io/required-by';
 export const PURGE_ANNOTATION = 'extensions.mortise.io/purge';
 /** Any new value makes a failed plan try again. */
 export const RETRY_ANNOTATION = 'extensions.mortise.io/retry';
+/** Set by admission whenever write-only config values change (they are not in the spec, so the generation does not move). */
+export const SECRET_REVISION_ANNOTATION = 'extensions.mortise.io/secret-revision';
 /** `"true"` on a plan being deleted: drop the finalizer even if uninstalling fails. */
 export const FORCE_DELETE_ANNOTATION = 'extensions.mortise.io/force-delete';
 /** Set by the gateway's contract: the object is kept but not served (503). */

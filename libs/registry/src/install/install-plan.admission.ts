@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   AlreadyExistsError,
   EXTENSIONS_GROUP,
@@ -10,7 +11,7 @@ import {
 import type { ResourceStore } from '@mortise/store';
 import { ConfigSecrets, splitSecrets, writeOnlyPaths } from './config-secrets.js';
 import { resolveDependencies } from './dependency-resolver.js';
-import { PURGE_ANNOTATION, planRef } from './install-plan-names.js';
+import { PURGE_ANNOTATION, SECRET_REVISION_ANNOTATION, planRef } from './install-plan-names.js';
 import type { InstallSteps } from './install-steps.js';
 
 /**
@@ -60,7 +61,10 @@ export class InstallPlanAdmission implements AdmissionPlugin {
     }
     if (plan.spec.config !== undefined) plan.spec.config = visible;
     // Written before the plan, so the controller never sees a plan without its secrets.
-    if (Object.keys(secrets).length > 0) await this.secrets.write(name, merged);
+    if (Object.keys(secrets).length > 0) {
+      await this.secrets.write(name, merged);
+      plan.metadata.annotations = { ...plan.metadata.annotations, [SECRET_REVISION_ANNOTATION]: randomUUID() };
+    }
   }
 
   private async exists(name: string): Promise<boolean> {

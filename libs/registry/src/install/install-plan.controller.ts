@@ -1,25 +1,19 @@
-import {
-  ConflictError,
-  NotFoundError,
-  type Condition,
-  type Extension,
-  type InstallPlan,
-  type InstallPlanState,
-} from '@mortise/api';
+import { ConflictError, NotFoundError, type Condition, type InstallPlan, type InstallPlanState } from '@mortise/api';
 import type { ResourceStore } from '@mortise/store';
+import { AutomaticUpgrades } from './automatic-upgrades.js';
 import { ConfigSecrets } from './config-secrets.js';
 import { fitsKernel } from './dependency-resolver.js';
 import type { ExtensionHost } from './extension-host.js';
 import {
-  EXTENSION_KIND,
   FORCE_DELETE_ANNOTATION,
   INSTALL_PLAN_KIND,
   PURGE_ANNOTATION,
   RETRY_ANNOTATION,
+  SECRET_REVISION_ANNOTATION,
   UNINSTALL_FINALIZER,
   planRef,
 } from './install-plan-names.js';
-import { InstallSteps, backendOf, groupsOf, isNewer } from './install-steps.js';
+import { InstallSteps, backendOf, groupsOf } from './install-steps.js';
 import type { PackageSource } from './package-source.js';
 import { KeyedQueue, KindWatcher, type FollowerLogger } from './plan-follower.js';
 import { PlanStatusWriter, withCondition, withoutCondition } from './plan-status.js';
@@ -51,13 +45,15 @@ export class InstallPlanController {
   private readonly status: PlanStatusWriter;
   private readonly queue = new KeyedQueue((name) => this.reconcile(name));
   private readonly plans: KindWatcher;
-  private readonly extensions: KindWatcher;
+  private readonly upgrades: AutomaticUpgrades;
   /** Plans looked at since start; an Installed plan is re-applied once per start (after a crash, a kernel upgrade). */
   private readonly verified = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly secrets: ConfigSecrets;
 
   constructor(private readonly options: InstallPlanControllerOptions) {
     const secrets = options.secrets ?? new ConfigSecrets(options.store);
+    this.secrets = secrets;
     this.steps = new InstallSteps({
       store: options.store,
       host: options.host,
@@ -71,25 +67,18 @@ export class InstallPlanController {
       (o) => this.onPlan(o as InstallPlan),
       options.logger,
     );
-    this.extensions = new KindWatcher(
-      options.store,
-      EXTENSION_KIND,
-      (o, deleted) => {
-        if (!deleted) void this.autoUpgrade(o as Extension);
-      },
-      options.logger,
-    );
+    this.upgrades = new AutomaticUpgrades(options.store, this.steps, options.kernelVersion, options.logger);
   }
 
   async start(): Promise<void> {
     await this.plans.start();
-    await this.extensions.start();
+    await this.upgrades.start();
   }
 
   async stop(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     await this.plans.stop();
-    await this.extensions.stop();
+    await this.upgrades.stop();
     await this.queue.stop();
   }
 
@@ -127,7 +116,8 @@ export class InstallPlanController {
       const status = current.status ?? {};
       const unchanged =
         status.observedGeneration === current.metadata.generation &&
-        status.observedRetry === current.metadata.annotations?.[RETRY_ANNOTATION];
+        status.observedRetry === current.metadata.annotations?.[RETRY_ANNOTATION] &&
+        status.observedSecretRevision === current.metadata.annotations?.[SECRET_REVISION_ANNOTATION];
       if (status.state?.endsWith('Failed') && unchanged) return; // waits for an edit or a retry annotation
       if (status.state === 'Installed' && unchanged && this.verified.has(name)) return;
       this.verified.add(name);
@@ -155,6 +145,7 @@ export class InstallPlanController {
     return {
       observedGeneration: plan.metadata.generation ?? 0,
       observedRetry: plan.metadata.annotations?.[RETRY_ANNOTATION] ?? null,
+      observedSecretRevision: plan.metadata.annotations?.[SECRET_REVISION_ANNOTATION] ?? null,
     };
   }
 
@@ -186,6 +177,7 @@ export class InstallPlanController {
       await this.steps.apply(plan, pkg, plan.spec.enabled !== false);
       await this.status.transition(plan, 'Installed', `version ${target}`, {
         version: target,
+        secretConfig: await this.secretFields(name),
         targetVersion: null,
         ...this.observed(plan),
         conditions: this.enabledCondition(plan, withoutCondition(plan.status?.conditions, 'Incompatible')),
@@ -236,8 +228,14 @@ export class InstallPlanController {
       backend: backendOf(pkg.manifest),
       permissions: pkg.manifest.permissions ?? [],
       groups: groupsOf(pkg.manifest),
+      secretConfig: await this.secretFields(name),
       conditions: this.enabledCondition(plan, conditions),
     });
+  }
+
+  /** Which write-only config fields are set (never their values), for the admin to see. */
+  private async secretFields(name: string): Promise<string[]> {
+    return Object.keys(await this.secrets.read(name)).sort();
   }
 
   private enabledCondition(plan: InstallPlan, conditions: Condition[] | undefined): Condition[] {
@@ -292,28 +290,5 @@ export class InstallPlanController {
       },
     });
     this.verified.delete(name);
-  }
-
-  /** After a repository sync: plans with `upgradeStrategy: Automatic` move to the recommended version. */
-  private async autoUpgrade(extension: Extension): Promise<void> {
-    const recommended = extension.status?.recommendedVersion;
-    const plan = await this.steps.plan(extension.metadata.name).catch(() => undefined);
-    if (!plan || plan.spec.upgradeStrategy !== 'Automatic' || !isNewer(recommended, plan.spec.extension.version))
-      return;
-    try {
-      const version = await this.steps.versionOf(plan.metadata.name, recommended);
-      if (!fitsKernel(version.spec, this.options.kernelVersion)) return;
-      await this.options.store.update({
-        ...plan,
-        spec: { ...plan.spec, extension: { ...plan.spec.extension, version: recommended } },
-      });
-    } catch (err) {
-      if (!(err instanceof ConflictError)) {
-        this.options.logger.warn(
-          { extension: plan.metadata.name, reason: (err as Error).message },
-          'automatic upgrade not started',
-        );
-      }
-    }
   }
 }

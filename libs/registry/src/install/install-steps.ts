@@ -119,7 +119,7 @@ export class InstallSteps {
           kind: 'InstallPlan',
           metadata: { name: dep.name, labels: { [REQUIRED_BY_LABEL]: plan.metadata.name } },
           spec: { extension: { name: dep.name, version: dep.version }, enabled: true },
-        } as InstallPlan);
+        });
       }
       const installed = existing?.status?.state === 'Installed' && existing.status.version === dep.version;
       if (!installed) waiting.push(`${dep.name}@${dep.version}`);

@@ -34,3 +34,19 @@ export class LocalDirectoryPackages implements PackageSource {
     return { directory, manifest, digest: version.spec.digest ?? 'local' };
   }
 }
+
+/**
+ * Versions with a digest come from `verified` (the PackageStore: download,
+ * digest and signature checks); versions without one must be local
+ * directories (development kernels).
+ */
+export class DigestRoutedPackages implements PackageSource {
+  constructor(
+    private readonly verified: PackageSource,
+    private readonly local: PackageSource = new LocalDirectoryPackages(),
+  ) {}
+
+  ensure(version: ExtensionVersion): Promise<EnsuredPackage> {
+    return version.spec.digest ? this.verified.ensure(version) : this.local.ensure(version);
+  }
+}

@@ -23,13 +23,13 @@ export function serviceIdentityObjects(extension: string, permissions: PolicyRul
       kind: 'GlobalRole',
       metadata,
       rules: permissions ?? [],
-    } as Resource,
+    },
     {
       apiVersion: `${IAM_GROUP}/v1`,
       kind: 'GlobalRoleBinding',
       metadata,
       roleRef: { apiGroup: IAM_GROUP, kind: 'GlobalRole', name },
       subjects: [{ kind: 'User', name: serviceIdentityOf(extension) }],
-    } as Resource,
+    },
   ];
 }

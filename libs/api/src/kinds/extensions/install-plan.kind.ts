@@ -48,6 +48,8 @@ export const InstallPlanSchema = ResourceSchema({
       secretConfig: Type.Optional(Type.Array(Type.String())),
       /** API groups the extension serves (its backend's, its APIServices'); per-workspace enablement applies to them. */
       groups: Type.Optional(Type.Array(Type.String())),
+      /** The write-only config revision (annotation) last applied: a changed secret alone is applied too. */
+      observedSecretRevision: Type.Optional(Type.String()),
       /** The retry annotation value last acted on. */
       observedRetry: Type.Optional(Type.String()),
       observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
