@@ -3,30 +3,27 @@ import { join } from 'node:path';
 import type { ArchiveEntry } from './archive-reader.js';
 import { EXTENSION_FILE } from './package-manifest.js';
 
-/** Top-level files that go into a package when present. */
-const TOP_LEVEL_FILES = [/^extension\.yaml$/, /^package\.json$/, /^(README|CHANGELOG|LICENSE|NOTICE)(\.[a-z]+)?$/i];
-/** Directories that go into a package: the built backend and the frontend assets. */
-const DIRECTORIES = ['dist', 'public', 'assets'];
-/** Test output, type declarations, source maps and build state stay out. */
-const EXCLUDED = [/\.(spec|test)\.[cm]?js$/, /\.d\.[cm]?ts$/, /\.map$/, /\.tsbuildinfo$/, /^\./];
+/** Top-level names that are sources or build state, not the package. */
+const EXCLUDED_TOP_LEVEL = new Set(['src', 'test', 'tests', 'node_modules', 'coverage']);
+const EXCLUDED_TOP_LEVEL_FILES = [/^tsconfig(\..+)?\.json$/, /^package-lock\.json$/];
+/** Anywhere: dotfiles, dependencies, test output, type declarations, source maps, build state. */
+const EXCLUDED = [/^\./, /^node_modules$/, /\.(spec|test)\.[cm]?js$/, /\.d\.[cm]?ts$/, /\.map$/, /\.tsbuildinfo$/];
 
 /**
  * The files of an extension's source directory that make its package:
- * `extension.yaml`, `package.json`, README, CHANGELOG, LICENSE, NOTICE and
- * everything under `dist/`, `public/` and `assets/`, minus tests,
- * declarations, source maps, dotfiles and `node_modules`.
+ * everything (`extension.yaml`, `package.json`, README, CHANGELOG, the built
+ * `dist/`, frontend directories such as `ui/` or `public/`) except `src/`,
+ * tests, `node_modules`, tsconfig files, dotfiles, type declarations, source
+ * maps and build state.
  */
 export async function collectPackageContents(sourceDir: string): Promise<ArchiveEntry[]> {
   const entries: ArchiveEntry[] = [];
   const top = await readdir(sourceDir);
   if (!top.includes(EXTENSION_FILE)) throw new Error(`${sourceDir} has no ${EXTENSION_FILE}`);
   for (const name of top.sort()) {
-    if (TOP_LEVEL_FILES.some((pattern) => pattern.test(name))) {
-      const entry = await readEntry(sourceDir, name);
-      if (entry) entries.push(entry);
-    } else if (DIRECTORIES.includes(name)) {
-      await walk(sourceDir, name, entries);
-    }
+    if (EXCLUDED_TOP_LEVEL.has(name) || EXCLUDED_TOP_LEVEL_FILES.some((pattern) => pattern.test(name))) continue;
+    if (EXCLUDED.some((pattern) => pattern.test(name))) continue;
+    await walk(sourceDir, name, entries);
   }
   return entries;
 }
@@ -39,7 +36,7 @@ async function walk(root: string, relative: string, into: ArchiveEntry[]): Promi
     return;
   }
   for (const name of (await readdir(join(root, relative))).sort()) {
-    if (name === 'node_modules' || EXCLUDED.some((pattern) => pattern.test(name))) continue;
+    if (EXCLUDED.some((pattern) => pattern.test(name))) continue;
     await walk(root, `${relative}/${name}`, into);
   }
 }

@@ -56,7 +56,16 @@ describe('extension packages', () => {
       join(work, 'source'),
       { name: 'hello', version: '1.2.0', kernel: '>=0.1.0', displayName: 'Hello' },
       {
-        files: { 'dist/index.spec.js': 'test', 'dist/index.js.map': '{}', 'src/index.ts': 'x', 'dist/ui/app.js': 'ui' },
+        files: {
+          'dist/index.spec.js': 'test',
+          'dist/index.js.map': '{}',
+          'dist/index.d.ts': 'x',
+          'src/index.ts': 'x',
+          'tsconfig.json': '{}',
+          '.env': 'SECRET=1',
+          'node_modules/dep/index.js': 'x',
+          'ui/index.js': 'ui',
+        },
       },
     );
     await symlink('index.js', join(source, 'dist/main.js'));
@@ -68,7 +77,7 @@ describe('extension packages', () => {
   after(async () => rm(work, { recursive: true, force: true }));
 
   describe('pack, sign, verify', () => {
-    it('packs the built files and documents, lists each with its sha256, and leaves tests, maps and sources out', async () => {
+    it('packs the built backend, frontend and documents with their sha256, and leaves sources, tests, maps, dotfiles and dependencies out', async () => {
       const result = await packExtension(join(work, 'source'), join(work, 'again.tgz'));
       assert.equal(result.manifest.name, 'hello');
       assert.match(result.digest, /^sha256:[a-f0-9]{64}$/);
@@ -78,9 +87,9 @@ describe('extension packages', () => {
         'README.md',
         'dist/index.js',
         'dist/main.js',
-        'dist/ui/app.js',
         'extension.yaml',
         'package.json',
+        'ui/index.js',
       ]);
       const index = result.files.find((file) => file.path === 'dist/index.js');
       assert.equal(index?.type === 'file' && index.sha256.length, 64);
@@ -120,7 +129,16 @@ describe('extension packages', () => {
         'dist',
         'extension.yaml',
         'package.json',
+        'ui',
       ]);
+    });
+
+    it('refuses to unpack into a directory that is not empty', async () => {
+      const dest = join(work, 'occupied');
+      await mkdir(dest);
+      await writeFile(join(dest, 'keep.txt'), 'mine');
+      await assert.rejects(unpackPackage(signed, dest, strict), { name: 'ConflictError' });
+      assert.deepEqual(await readdir(dest), ['keep.txt']);
     });
 
     it('refuses a digest other than the expected one', async () => {

@@ -1,8 +1,8 @@
-import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
-import type { ExtensionManifest } from '@mortise/api';
+import { ConflictError, type ExtensionManifest } from '@mortise/api';
 import { DEFAULT_ARCHIVE_LIMITS, readArchive, type ArchiveEntry, type ArchiveLimits } from './archive-reader.js';
 import { writeEntries } from './archive-writer.js';
 import { validateExtensionManifest } from './extension-manifest.js';
@@ -60,11 +60,16 @@ export async function unpackPackage(
   options: VerifyOptions = {},
 ): Promise<VerifiedPackage> {
   const { verified, entries } = await verifyPackageData(await readFile(packageFile), policy, options);
+  const existing = await readdir(destDir).catch(() => []);
+  if (existing.length > 0) throw new ConflictError(`${destDir} is not empty; unpack into a new directory`);
   await mkdir(dirname(destDir), { recursive: true });
   const staging = join(dirname(destDir), `.unpack-${randomBytes(6).toString('hex')}`);
   try {
     await writeEntries(staging, entries);
-    if ((await readdir(destDir).catch(() => [])).length === 0) await rm(destDir, { recursive: true, force: true });
+    // Only an empty directory is removed; one filled meanwhile makes the rename fail instead.
+    await rmdir(destDir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
     await rename(staging, destDir);
   } finally {
     await rm(staging, { recursive: true, force: true });

@@ -252,6 +252,25 @@ describe('repository sync', () => {
   });
 
   describe(RepositorySyncController.name, () => {
+    it('syncs again every pollInterval', async () => {
+      let synced = 0;
+      const controller = new RepositorySyncController({
+        ...options(),
+        minPollIntervalMs: 0,
+        onSynced: () => synced++,
+      });
+      await controller.start();
+      try {
+        await store.create(repositoryObject('polled', fileUrl(repoDir), { pollInterval: '20ms' }));
+        await waitFor(() => synced >= 3);
+      } finally {
+        await controller.stop();
+      }
+      const after = synced;
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      assert.equal(synced, after, 'no sync after stop');
+    });
+
     it('syncs on create and when the sync annotation changes, but not on its own status writes', async () => {
       const synced: string[] = [];
       const controller = new RepositorySyncController({
