@@ -40,7 +40,7 @@ import { IamModule, Identity, type IamConfig, type IamModuleOptions } from '@mor
 import { AccessControlModule, type AccessControlOptions } from '@mortise/tenancy';
 import { join } from 'node:path';
 import { wireInstallPlans, type InstallPlans } from './registry/install-plans.module.js';
-import { Registry, type PackageSource } from '@mortise/registry';
+import { DigestRoutedPackages, Registry, type PackageSource } from '@mortise/registry';
 import { RegistryModule } from './registry/registry.module.js';
 import { KERNEL_VERSION } from './kernel-version.js';
 import { sampleExtensionDirectories } from './sample-extensions.js';
@@ -75,7 +75,7 @@ export interface KernelOptions {
    * platform-admin; `false` (or identity off, or an `authorizer` given) leaves it out.
    */
   accessControl?: Partial<AccessControlOptions> | false;
-  /** Where InstallPlans get packages; default: ExtensionVersions pointing at unpacked local directories. */
+  /** Where InstallPlans get packages; default: the registry's package store for versions with a digest, else unpacked local directories. */
   packages?: PackageSource;
   /** The kernel version extensions' `kernel` ranges are checked against; default this kernel's. */
   kernelVersion?: string;
@@ -181,7 +181,8 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     admission,
     dispatchers,
     logger,
-    ...(options.packages ? { packages: options.packages } : {}),
+    // Repository packages (with a digest) through the registry's verified store; unpacked directories as they are.
+    packages: options.packages ?? new DigestRoutedPackages(registry.packages),
     ...(options.kernelVersion ? { kernelVersion: options.kernelVersion } : {}),
   });
   void app.register(async (scope) => {
