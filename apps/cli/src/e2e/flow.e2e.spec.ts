@@ -5,7 +5,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PackageStore, type TrustedKey } from '@mortise/registry';
 import { TEST_ADMIN_PASSWORD, startTestKernel, type TestKernel } from '@mortise/kernel';
 import { ExitCode } from '../exit-codes.js';
 import { cliSandbox, ensureSdkTarballs, type CliRun } from '../testing/cli-process.js';
@@ -17,14 +16,14 @@ const MARKETPLACE = '/kapis/extensions.mortise.io/v1/marketplace';
 
 /**
  * An extension's whole life through the CLI alone, against a running kernel
- * that trusts only the author's key: create → test → package → sign →
+ * (its own registry: repository sync, verified package store) that trusts
+ * only the author's key: create → test → package → sign →
  * publish → install → call → upgrade → uninstall.
  */
 describe('mortise: from a new project to an upgraded and removed extension', () => {
   const cli = cliSandbox();
   const work = mkdtempSync(join(tmpdir(), 'mortise-cli-flow-'));
   const project = join(work, 'greeter');
-  const trusted: TrustedKey[] = [];
   let k: TestKernel;
   /** What the kernel lacks for this flow, if anything (then the test says so and skips). */
   let missing: string | undefined;
@@ -34,26 +33,30 @@ describe('mortise: from a new project to an upgraded and removed extension', () 
     assert.equal(run.code, ExitCode.Ok, `mortise ${args.join(' ')}: ${run.stderr}`);
     return run;
   };
-  const release = async (version: string): Promise<void> => {
+  const release = async (version: string, { sign = true } = {}): Promise<void> => {
     const manifest = join(project, 'extension.yaml');
     writeFileSync(manifest, readFileSync(manifest, 'utf8').replace(/^version: .*$/m, `version: ${version}`));
     await ok(['package', project]);
-    await ok(['sign', `greeter-${version}.tgz`, '--key', 'author.key.json']);
+    if (sign) await ok(['sign', `greeter-${version}.tgz`, '--key', 'author.key.json']);
     await ok(['publish', `greeter-${version}.tgz`, '--kernel', '--repository-dir', join(work, 'repository')]);
   };
 
   before(async () => {
     ensureSdkTarballs();
+    // The author's key exists first: the kernel is configured to trust it, and only it.
+    await ok(['keygen', '--out', 'author']);
+    const author = JSON.parse(readFileSync(join(work, 'author.pub.json'), 'utf8')) as { publicKeyPem: string };
     k = await startTestKernel({
-      packages: new PackageStore({
-        directory: join(work, 'packages'),
-        policy: () => ({ trustedKeys: trusted, allowUnsigned: false }),
-      }),
+      config: {
+        dataDir: join(work, 'data'),
+        registry: { localRepository: false, trustedKeys: [{ name: 'author', publicKeyPem: author.publicKeyPem }] },
+      },
     });
     if ((await k.call('GET', MARKETPLACE)).status === 404) {
-      missing = 'the kernel syncs no repositories and serves no marketplace yet (registry module of registry-packages)';
+      missing = 'the kernel syncs no repositories and serves no marketplace (the registry module)';
     }
   });
+
   after(async () => {
     cli.dispose();
     await k.close();
@@ -71,9 +74,6 @@ describe('mortise: from a new project to an upgraded and removed extension', () 
       await ok(['create', 'greeter']);
       await exec('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: project, timeout: 180_000 });
       await ok(['test', project]);
-
-      await ok(['keygen', '--out', 'author']);
-      trusted.push(JSON.parse(readFileSync(join(work, 'author.pub.json'), 'utf8')) as TrustedKey);
       await release('0.1.0');
 
       const listed = JSON.parse((await ok(['list', '-o', 'json'])).stdout) as {
@@ -92,6 +92,13 @@ describe('mortise: from a new project to an upgraded and removed extension', () 
 
       await release('0.2.0');
       await ok(['upgrade', 'greeter', '--version', '0.2.0']);
+      assert.equal((await k.call('GET', GREETINGS)).body.servedBy, '0.2.0');
+
+      // A version nobody signed is published, but the kernel will not run it: the upgrade fails, 0.2.0 keeps serving.
+      await release('0.3.0', { sign: false });
+      const unsigned = await cli.run(['upgrade', 'greeter', '--version', '0.3.0', '--timeout', '60s']);
+      assert.equal(unsigned.code, ExitCode.Failed, unsigned.stderr);
+      assert.match(unsigned.stderr, /^error: greeter: UpgradeFailed: .*(unsigned|not signed|trusted)/im);
       assert.equal((await k.call('GET', GREETINGS)).body.servedBy, '0.2.0');
 
       await ok(['uninstall', 'greeter']);
