@@ -15,7 +15,7 @@
 //   store bindings are stubbed: the harness runs on the memory store.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -146,4 +146,7 @@ for (const name of ['api', 'sdk', 'sdk-testing']) {
   });
 }
 rmSync(staging, { recursive: true, force: true });
+// The bin target is compiled after npm linked it, so npm could not mark it executable.
+const main = join(root, 'apps/cli/dist/main.js');
+if (existsSync(main)) chmodSync(main, 0o755);
 process.stdout.write(`SDK tarballs in ${relative(process.cwd(), out) || '.'}: ${readdirSync(out).join(', ')}\n`);
