@@ -83,13 +83,18 @@ Examples:
   program
     .command('keygen')
     .description('make an ed25519 publisher key pair to sign packages with')
-    .option('--out <prefix>', 'files <prefix>.key.json (secret, 0600) and <prefix>.pub.json', 'publisher')
+    .option(
+      '--out <prefix>',
+      'files <prefix>.key.json (secret, 0600), <prefix>.pub.json and <prefix>.pub.pem',
+      'publisher',
+    )
     .option('--force', 'overwrite existing key files')
     .addHelpText(
       'after',
       `
-Give <prefix>.pub.json (key id and public key) to the kernels that should
-trust your packages; keep <prefix>.key.json secret.
+Kernels install only packages of publishers they trust: put <prefix>.pub.pem
+in their <dataDir>/trusted-keys/ (or its PEM in registry.trustedKeys). Keep
+<prefix>.key.json secret.
 
 Examples:
   $ mortise keygen
@@ -108,10 +113,16 @@ Examples:
       const key = (await registry()).generatePublisherKey();
       await writeFile(privateFile, `${JSON.stringify(key, null, 2)}\n`, { mode: 0o600 });
       await writeFile(publicFile, `${JSON.stringify({ keyId: key.keyId, publicKeyPem: key.publicKeyPem }, null, 2)}\n`);
+      await writeFile(`${prefix}.pub.pem`, key.publicKeyPem);
       ctx
         .output()
         .result(
-          { keyId: key.keyId, privateKeyFile: privateFile, publicKeyFile: publicFile },
+          {
+            keyId: key.keyId,
+            privateKeyFile: privateFile,
+            publicKeyFile: publicFile,
+            publicKeyPemFile: `${prefix}.pub.pem`,
+          },
           () => `Key ${key.keyId}\n  secret: ${privateFile}\n  public: ${publicFile}`,
         );
     });

@@ -38,6 +38,7 @@ describe('mortise package, keygen, sign, publish (offline)', () => {
     assert.match(keyId, /^ed25519:[a-f0-9]{32}$/);
     assert.equal(statSync(key.privateKeyFile).mode & 0o777, 0o600);
     assert.ok(!readFileSync(key.publicKeyFile, 'utf8').includes('PRIVATE'));
+    assert.match(readFileSync(join(work, 'acme.pub.pem'), 'utf8'), /^-----BEGIN PUBLIC KEY-----/);
     assert.equal((await cli.run(['keygen', '--out', join(work, 'acme')])).code, ExitCode.Conflict);
   });
 
