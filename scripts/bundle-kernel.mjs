@@ -3,7 +3,16 @@
 // by Node resolving, reading and compiling ~1,200 small module files (Nest,
 // rxjs, TypeBox, ajv); one file roughly halves cold start and trims memory.
 // Tests keep running the unbundled output, so both must work.
+//
+// Nest, Fastify, rxjs and the SDK are bundled too: in-process extensions get
+// the kernel's own instances of them through the runtime's resolve hook
+// (`data:` modules re-exporting a global the runtime fills), so the hook
+// module is copied beside the bundle.
+import { copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
+
+const DIST = 'apps/kernel/dist';
 
 // Optional packages Nest and Fastify load only when used, and the native sqlite binding.
 const external = [
@@ -22,29 +31,20 @@ const external = [
   '@fastify/multipart',
   'point-of-view',
   'pino-pretty',
-  // Shared with in-process extensions, which import them at run time from
-  // node_modules: one copy each, or Nest's DI, HttpException and the domain
-  // errors would differ between the kernel and an extension (instanceof
-  // fails across copies). The runtime stays a file so its resolve hook
-  // module sits beside it.
-  '@mortise/runtime',
-  '@mortise/sdk',
-  '@mortise/api',
-  '@nestjs/common',
-  '@nestjs/common/*',
-  '@nestjs/core',
-  '@nestjs/core/*',
-  '@nestjs/platform-fastify',
-  'rxjs',
-  'rxjs/*',
-  'reflect-metadata',
-  // Nest's Fastify adapter hands Fastify objects (log controller, instances) across: one copy.
-  'fastify',
 ];
 
+// Chunk names carry a content hash: drop the previous build's.
+for (const file of readdirSync(DIST)) if (file.startsWith('mortise-')) rmSync(join(DIST, file));
+
 await build({
-  entryPoints: ['apps/kernel/dist/main.js'],
-  outfile: 'apps/kernel/dist/mortise.mjs',
+  entryPoints: { mortise: 'apps/kernel/dist/main.js' },
+  outdir: DIST,
+  outExtension: { '.js': '.mjs' },
+  // What the kernel imports on demand (the Kubernetes store's client) goes into
+  // chunks loaded only then, not parsed and held in memory at every start.
+  splitting: true,
+  // Beside the entry: bundled code resolves files relative to itself (`../package.json`).
+  chunkNames: 'mortise-[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -52,8 +52,19 @@ await build({
   external,
   sourcemap: 'linked',
   logLevel: 'error',
+  // Whitespace and syntax only: Nest's errors and metadata keep class names.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: true,
+  // Licence comments in mortise.mjs.LEGAL.txt: one non-ASCII character in the
+  // source makes V8 hold all of it as UTF-16, twice the memory.
+  legalComments: 'external',
+  charset: 'ascii',
   // Bundled CommonJS dependencies call require(); give the ESM bundle one.
   banner: {
     js: "import { createRequire as __mortiseRequire } from 'node:module'; const require = __mortiseRequire(import.meta.url);",
   },
 });
+
+// The runtime registers its hook module relative to its own code, now a chunk here.
+copyFileSync('libs/runtime/dist/shared-packages.hooks.js', join(DIST, 'shared-packages.hooks.js'));

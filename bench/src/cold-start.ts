@@ -4,7 +4,16 @@ import { once } from 'node:events';
 
 export interface ColdStart {
   readyMs: number;
+  /** CPU (user + system) the process spent until ready: steadier than wall time on a shared machine. */
+  readyCpuMs: number;
   idleRssMb: number;
+}
+
+export interface ColdStartOptions {
+  /** Node flags before the entry. */
+  nodeArgs?: string[];
+  /** How long the process idles after ready before its RSS is read. */
+  idleMs?: number;
 }
 
 function rssMb(pid: number): number {
@@ -12,16 +21,33 @@ function rssMb(pid: number): number {
   return match ? Math.round(Number(match[1]) / 1024) : NaN;
 }
 
-/** Spawns the built kernel on an existing data dir; time to the first `/readyz` 200, then RSS after a second idle. */
-export async function measureColdStart(mainJs: string, dataDir: string, port: number): Promise<ColdStart> {
+/** utime + stime of a process in ms (fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * Spawns an entry (the built kernel, or a baseline server honouring the same
+ * `MORTISE_PORT`) on `dataDir`; time from spawn to the first `/readyz` 200,
+ * then RSS after it has idled.
+ */
+export async function measureColdStart(
+  mainJs: string,
+  dataDir: string,
+  port: number,
+  options: ColdStartOptions = {},
+): Promise<ColdStart> {
   const started = performance.now();
-  const child = spawn(process.execPath, [mainJs], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), mainJs], {
     env: {
       ...process.env,
       MORTISE_PORT: String(port),
       MORTISE_HOST: '127.0.0.1',
       MORTISE_DATA_DIR: dataDir,
       MORTISE_LOG_LEVEL: 'warn',
+      MORTISE_ADMIN_PASSWORD: 'cold-start-bench',
     },
     stdio: 'ignore',
   });
@@ -32,12 +58,13 @@ export async function measureColdStart(mainJs: string, dataDir: string, port: nu
       } catch {
         // not listening yet
       }
-      if (performance.now() - started > 20_000) throw new Error('kernel did not become ready within 20 s');
+      if (performance.now() - started > 20_000) throw new Error(`${mainJs} did not become ready within 20 s`);
       await new Promise((r) => setTimeout(r, 5));
     }
     const readyMs = Math.round(performance.now() - started);
-    await new Promise((r) => setTimeout(r, 1000));
-    return { readyMs, idleRssMb: rssMb(child.pid!) };
+    const readyCpuMs = cpuMs(child.pid!);
+    await new Promise((r) => setTimeout(r, options.idleMs ?? 1000));
+    return { readyMs, readyCpuMs, idleRssMb: rssMb(child.pid!) };
   } finally {
     const exited = once(child, 'exit');
     child.kill('SIGTERM');

@@ -39,8 +39,8 @@ import { registerKernelKinds, compileResourceValidator } from '@mortise/api';
 import { IamModule, Identity, type IamConfig, type IamModuleOptions } from '@mortise/iam';
 import { AccessControlModule, type AccessControlOptions } from '@mortise/tenancy';
 import { join } from 'node:path';
-import { wireInstallPlans, type InstallPlans } from './registry/install-plans.module.js';
 import { DigestRoutedPackages, Registry, type PackageSource } from '@mortise/registry';
+import { wireInstallPlans, type InstallPlans } from './registry/install-plans.module.js';
 import { RegistryModule } from './registry/registry.module.js';
 import { KERNEL_VERSION } from './kernel-version.js';
 import { sampleExtensionDirectories } from './sample-extensions.js';
@@ -75,7 +75,7 @@ export interface KernelOptions {
    * platform-admin; `false` (or identity off, or an `authorizer` given) leaves it out.
    */
   accessControl?: Partial<AccessControlOptions> | false;
-  /** Where InstallPlans get packages; default: the registry's package store for versions with a digest, else unpacked local directories. */
+  /** Where InstallPlans get packages; default: ExtensionVersions pointing at unpacked local directories. */
   packages?: PackageSource;
   /** The kernel version extensions' `kernel` ranges are checked against; default this kernel's. */
   kernelVersion?: string;
@@ -138,7 +138,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   const registry = await Registry.open({
     store,
     dataDir: config.dataDir,
-    kernelVersion: KERNEL_VERSION,
+    kernelVersion: options.kernelVersion ?? KERNEL_VERSION,
     settings: config.registry,
     defaultSeed: sampleExtensionDirectories(),
     onError: (err, context) => logger.warn({ reason: (err as Error).message }, `registry: ${context}`),
@@ -181,7 +181,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     admission,
     dispatchers,
     logger,
-    // Repository packages (with a digest) through the registry's verified store; unpacked directories as they are.
+    // Versions from repositories come verified through the registry's package store; digest-less ones are local directories.
     packages: options.packages ?? new DigestRoutedPackages(registry.packages),
     ...(options.kernelVersion ? { kernelVersion: options.kernelVersion } : {}),
   });

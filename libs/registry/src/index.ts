@@ -15,19 +15,6 @@ export {
   type PublishResult,
 } from './repository/publish-to-repository.js';
 export { writeExtensionSource, type ExtensionSourceOptions } from './testing/extension-source.js';
-export * from './install/install-plan-names.js';
-export * from './install/package-source.js';
-export * from './install/dependency-resolver.js';
-export * from './install/config-secrets.js';
-export * from './install/extension-objects.js';
-export * from './install/service-identity.js';
-export * from './install/extension-host.js';
-export * from './install/install-steps.js';
-export * from './install/install-plan.controller.js';
-export * from './install/install-plan.admission.js';
-export * from './install/workspace-gate.js';
-export { PlanStatusWriter, STATE_HISTORY_LIMIT } from './install/plan-status.js';
-export * from './install/automatic-upgrades.js';
 export * from './repository/catalogue-names.js';
 export { recommendedVersion, sortVersionsDescending, type VersionSummary } from './repository/recommended-version.js';
 export { DirectorySecretSource, repositoryAccess, type SecretSource } from './repository/repository-access.js';
@@ -61,5 +48,25 @@ export {
   seedRepository,
 } from './repository/local-repository.js';
 export { Registry, LOCAL_REPOSITORY, type RegistryOptions } from './registry.js';
-// Both the install plans and the catalogue name this label (the same value); one export.
-export { EXTENSION_LABEL } from './install/install-plan-names.js';
+export {
+  UNINSTALL_FINALIZER,
+  REQUIRED_BY_LABEL,
+  PURGE_ANNOTATION,
+  RETRY_ANNOTATION,
+  SECRET_REVISION_ANNOTATION,
+  FORCE_DELETE_ANNOTATION,
+  GATEWAY_DISABLED_ANNOTATION,
+  serviceIdentityOf,
+} from './install/install-plan-names.js';
+export * from './install/package-source.js';
+export * from './install/dependency-resolver.js';
+export * from './install/config-secrets.js';
+export * from './install/extension-objects.js';
+export * from './install/service-identity.js';
+export * from './install/extension-host.js';
+export * from './install/install-steps.js';
+export * from './install/install-plan.controller.js';
+export * from './install/install-plan.admission.js';
+export * from './install/workspace-gate.js';
+export { PlanStatusWriter, STATE_HISTORY_LIMIT } from './install/plan-status.js';
+export * from './install/automatic-upgrades.js';

@@ -4,17 +4,24 @@
  * 1. Shared packages imported by code outside any `node_modules` (extension
  *    code, unpacked anywhere) resolve from the kernel, so an extension uses
  *    the kernel's Nest, rxjs and SDK: one DI container type, one set of
- *    tokens, nothing bundled twice.
+ *    tokens, nothing bundled twice. The kernel's own module instances (which
+ *    may live inside the kernel bundle, not on disk) are handed out as `data:`
+ *    modules re-exporting them from a global the kernel fills; other paths
+ *    under a shared package resolve from the kernel's `node_modules`.
  * 2. A module imported with `?mortise-load=N` passes that mark to its
  *    relative imports, so reloading a directory evaluates a fresh module
  *    graph instead of returning the cached one.
  */
 
 export const LOAD_PARAM = 'mortise-load';
+/** `Symbol.for()` key of the global holding the kernel's shared module namespaces, by specifier. */
+export const KERNEL_MODULES_KEY = 'mortise.kernel-modules';
 
 interface HookData {
   anchorURL: string;
   packages: string[];
+  /** Specifier → export names of the kernel's instance (hooks run on another thread: names, not objects). */
+  kernelModules: Record<string, string[]>;
 }
 
 type ResolveContext = { parentURL?: string; conditions?: string[]; importAttributes?: Record<string, string> };
@@ -23,10 +30,24 @@ type NextResolve = (specifier: string, context?: ResolveContext) => Promise<Reso
 
 let anchorURL = '';
 let packages: string[] = [];
+const kernelModuleURLs = new Map<string, string>();
 
 export function initialize(data: HookData): void {
   anchorURL = data.anchorURL;
   packages = data.packages;
+  for (const [specifier, names] of Object.entries(data.kernelModules)) {
+    kernelModuleURLs.set(specifier, reexportURL(specifier, names));
+  }
+}
+
+/** A module re-exporting, under the same names, the kernel's instance of `specifier`. */
+function reexportURL(specifier: string, names: string[]): string {
+  const source = [
+    `const m = globalThis[Symbol.for(${JSON.stringify(KERNEL_MODULES_KEY)})][${JSON.stringify(specifier)}];`,
+    ...names.map((name, i) => `const e${i} = m[${JSON.stringify(name)}];`),
+    `export { ${names.map((name, i) => `e${i} as ${JSON.stringify(name)}`).join(', ')} };`,
+  ].join('\n');
+  return `data:text/javascript,${encodeURIComponent(source)}`;
 }
 
 function isShared(specifier: string): boolean {
@@ -42,6 +63,8 @@ function isRelative(specifier: string): boolean {
 export async function resolve(specifier: string, context: ResolveContext, next: NextResolve): Promise<ResolveResult> {
   const parent = context.parentURL;
   if (parent === undefined || parent.includes('/node_modules/')) return next(specifier, context);
+  const kernelModule = kernelModuleURLs.get(specifier);
+  if (kernelModule !== undefined) return { url: kernelModule, shortCircuit: true };
   if (isShared(specifier)) return next(specifier, { ...context, parentURL: anchorURL });
   const result = await next(specifier, context);
   if (isRelative(specifier) && parent.startsWith('file:')) {

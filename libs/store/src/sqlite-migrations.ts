@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteDatabase } from './sqlite-database.js';
 
 /**
  * Forward-only schema migrations. Append a new entry for each change; never
@@ -39,7 +39,7 @@ export const MIGRATIONS: readonly { version: number; description: string; sql: s
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
 /** Brings the schema to the latest version; refuses a database written by a newer release. */
-export function migrate(db: Database.Database): void {
+export function migrate(db: SqliteDatabase): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY,
     description TEXT NOT NULL,
@@ -61,7 +61,7 @@ export function migrate(db: Database.Database): void {
   }
 }
 
-export function schemaVersion(db: Database.Database): number {
+export function schemaVersion(db: SqliteDatabase): number {
   const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null };
   return row.version ?? 0;
 }

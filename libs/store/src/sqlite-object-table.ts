@@ -1,7 +1,7 @@
-import type Database from 'better-sqlite3';
 import type { Resource } from '@mortise/api';
 import type { ChangeRecord } from './change-record.js';
 import type { ObjectTable } from './object-table.js';
+import type { SqliteDatabase, SqliteRow } from './sqlite-database.js';
 
 interface EventRow {
   resource_version: number;
@@ -19,17 +19,15 @@ export class SqliteObjectTable implements ObjectTable {
   private readonly statements;
   private readonly commitTransaction;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqliteDatabase) {
     const s = {
-      get: db.prepare('SELECT data FROM objects WHERE grp = ? AND kind = ? AND key = ?').pluck(),
-      scan: db.prepare('SELECT data FROM objects WHERE grp = ? AND kind = ? AND key > ? ORDER BY key').pluck(),
-      scanScope: db
-        .prepare(
-          'SELECT data FROM objects WHERE grp = ? AND kind = ? AND key > ? AND key >= ? AND key < ? ORDER BY key',
-        )
-        .pluck(),
-      allOfKind: db.prepare('SELECT data FROM objects WHERE grp = ? AND kind = ?').pluck(),
-      all: db.prepare('SELECT data FROM objects').pluck(),
+      get: db.prepare('SELECT data FROM objects WHERE grp = ? AND kind = ? AND key = ?'),
+      scan: db.prepare('SELECT data FROM objects WHERE grp = ? AND kind = ? AND key > ? ORDER BY key'),
+      scanScope: db.prepare(
+        'SELECT data FROM objects WHERE grp = ? AND kind = ? AND key > ? AND key >= ? AND key < ? ORDER BY key',
+      ),
+      allOfKind: db.prepare('SELECT data FROM objects WHERE grp = ? AND kind = ?'),
+      all: db.prepare('SELECT data FROM objects'),
       put: db.prepare(
         'INSERT INTO objects (grp, kind, key, resource_version, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (grp, kind, key) DO UPDATE SET resource_version = excluded.resource_version, data = excluded.data',
       ),
@@ -38,13 +36,13 @@ export class SqliteObjectTable implements ObjectTable {
         'INSERT INTO events (resource_version, type, grp, kind, time, object, previous) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       setVersion: db.prepare('UPDATE store_state SET resource_version = ? WHERE id = 1'),
-      version: db.prepare('SELECT resource_version FROM store_state WHERE id = 1').pluck(),
+      version: db.prepare('SELECT resource_version FROM store_state WHERE id = 1'),
       history: db.prepare('SELECT * FROM events ORDER BY resource_version'),
       prune: db.prepare('DELETE FROM events WHERE resource_version <= ?'),
-      ping: db.prepare('SELECT 1').pluck(),
+      ping: db.prepare('SELECT 1'),
     };
     this.statements = s;
-    this.version = s.version.get() as number;
+    this.version = s.version.get()?.resource_version as number;
     this.commitTransaction = db.transaction((record: ChangeRecord, key: string) => {
       if (record.type === 'DELETED') s.remove.run(record.group, record.kind, key);
       else s.put.run(record.group, record.kind, key, record.resourceVersion, JSON.stringify(record.object));
@@ -66,8 +64,8 @@ export class SqliteObjectTable implements ObjectTable {
   }
 
   get(group: string, kind: string, key: string): Resource | undefined {
-    const data = this.statements.get.get(group, kind, key) as string | undefined;
-    return data === undefined ? undefined : (JSON.parse(data) as Resource);
+    const row = this.statements.get.get(group, kind, key);
+    return row === undefined ? undefined : parseData(row);
   }
 
   *scan(group: string, kind: string, options: { scope?: string; afterKey?: string }): Iterable<Resource> {
@@ -77,12 +75,12 @@ export class SqliteObjectTable implements ObjectTable {
       options.scope === undefined
         ? this.statements.scan.iterate(group, kind, after)
         : this.statements.scanScope.iterate(group, kind, after, `${options.scope}/`, `${options.scope}0`);
-    for (const data of rows) yield JSON.parse(data as string) as Resource;
+    for (const row of rows) yield parseData(row);
   }
 
   *all(kind?: { group: string; kind: string }): Iterable<Resource> {
     const rows = kind ? this.statements.allOfKind.iterate(kind.group, kind.kind) : this.statements.all.iterate();
-    for (const data of rows) yield JSON.parse(data as string) as Resource;
+    for (const row of rows) yield parseData(row);
   }
 
   commit(record: ChangeRecord, key: string): void {
@@ -92,7 +90,7 @@ export class SqliteObjectTable implements ObjectTable {
 
   /** The retained change history, oldest first, to seed watches after a restart. */
   history(): ChangeRecord[] {
-    return (this.statements.history.all() as EventRow[]).map((row) => {
+    return (this.statements.history.all() as unknown as EventRow[]).map((row) => {
       const record: ChangeRecord = {
         type: row.type,
         resourceVersion: row.resource_version,
@@ -116,6 +114,10 @@ export class SqliteObjectTable implements ObjectTable {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.db.isOpen) this.db.close();
   }
+}
+
+function parseData(row: SqliteRow): Resource {
+  return JSON.parse(row.data as string) as Resource;
 }

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { createStore } from './create-store.js';
+import { openSqliteDatabase, sqliteDriverName } from './open-sqlite-database.js';
 import { LATEST_SCHEMA_VERSION } from './sqlite-migrations.js';
 import { DataDirLockedError, SQLITE_FILE_NAME, SqliteStore } from './sqlite.store.js';
 import { runStoreContract } from './testing/store-contract.js';
@@ -110,11 +110,18 @@ describe(SqliteStore.name, () => {
   it('records the latest schema version', async () => {
     const dataDir = freshDir();
     await SqliteStore.open({ dataDir }).close();
-    const db = new Database(join(dataDir, SQLITE_FILE_NAME), { readonly: true });
-    const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
-    const journal = db.pragma('journal_mode', { simple: true });
+    const db = openSqliteDatabase(join(dataDir, SQLITE_FILE_NAME), { readonly: true });
+    const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all();
+    const journal = db.prepare('PRAGMA journal_mode').get();
     db.close();
-    assert.equal(versions.at(-1), LATEST_SCHEMA_VERSION);
-    assert.equal(journal, 'wal');
+    assert.equal(versions.at(-1)?.version, LATEST_SCHEMA_VERSION);
+    assert.equal(journal?.journal_mode, 'wal');
+  });
+
+  it('runs on better-sqlite3 before Node 24 and on node:sqlite from Node 24 on', () => {
+    assert.equal(sqliteDriverName('20.19.0'), 'better-sqlite3');
+    assert.equal(sqliteDriverName('22.21.0'), 'better-sqlite3');
+    const builtIn = Number(process.versions.node.split('.')[0]) >= 24;
+    assert.equal(sqliteDriverName('24.21.0'), builtIn ? 'node:sqlite' : 'better-sqlite3');
   });
 });

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { ChangeRecord } from './change-record.js';
+import { openSqliteDatabase } from './open-sqlite-database.js';
+import { isSqliteBusy, type SqliteDatabase } from './sqlite-database.js';
 import { migrate } from './sqlite-migrations.js';
 import { SqliteObjectTable } from './sqlite-object-table.js';
 import { TableStore, type TableStoreOptions } from './table.store.js';
@@ -37,11 +38,11 @@ export class DataDirLockedError extends Error {
  *   file. Read the file with `backup()` while the kernel runs.
  */
 export class SqliteStore extends TableStore {
-  private readonly db: Database.Database;
+  private readonly db: SqliteDatabase;
   private readonly sqliteTable: SqliteObjectTable;
   private commitsSincePrune = 0;
 
-  private constructor(db: Database.Database, table: SqliteObjectTable, options: TableStoreOptions) {
+  private constructor(db: SqliteDatabase, table: SqliteObjectTable, options: TableStoreOptions) {
     super(table, options, table.history());
     this.db = db;
     this.sqliteTable = table;
@@ -51,18 +52,18 @@ export class SqliteStore extends TableStore {
   /** Opens (creating and migrating as needed) the store in `options.dataDir`; throws DataDirLockedError when taken. */
   static open(options: SqliteStoreOptions): SqliteStore {
     mkdirSync(options.dataDir, { recursive: true });
-    const db = new Database(join(options.dataDir, SQLITE_FILE_NAME), { timeout: 200 });
+    const db = openSqliteDatabase(join(options.dataDir, SQLITE_FILE_NAME), { timeoutMs: 200 });
     try {
-      db.pragma('locking_mode = EXCLUSIVE');
-      db.pragma('journal_mode = WAL');
+      db.exec('PRAGMA locking_mode = EXCLUSIVE');
+      db.exec('PRAGMA journal_mode = WAL');
       // The first write transaction takes the exclusive lock now rather than on first use.
       db.exec('BEGIN EXCLUSIVE; COMMIT');
-      db.pragma('synchronous = FULL');
-      db.pragma('foreign_keys = ON');
+      db.exec('PRAGMA synchronous = FULL');
+      db.exec('PRAGMA foreign_keys = ON');
       migrate(db);
     } catch (error) {
       db.close();
-      if (isBusy(error)) throw new DataDirLockedError(options.dataDir);
+      if (isSqliteBusy(error)) throw new DataDirLockedError(options.dataDir);
       throw error;
     }
     return new SqliteStore(db, new SqliteObjectTable(db), options);
@@ -78,9 +79,4 @@ export class SqliteStore extends TableStore {
     this.commitsSincePrune = 0;
     this.sqliteTable.pruneHistory(this.hub.floor);
   }
-}
-
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
 }

@@ -241,9 +241,14 @@ describe('InstallPlan failures, retries and kernel upgrades', () => {
       /probe 1\.1\.0 needs kernel \^1\.0\.0 but this kernel is 2\.0\.0; version 2\.0\.0 fits/,
     );
     assert.equal((await k.call('GET', `${PROBE_PATH}/ping`)).status, 404);
+    const disabled = await k.call('PATCH', `${INSTALL_PLANS}/probe`, {
+      body: { spec: { enabled: false } },
+      contentType: MERGE,
+    });
+    assert.equal(disabled.status, 200, 'an installed version outside the range can still be edited');
 
     await k.call('PATCH', `${INSTALL_PLANS}/probe`, {
-      body: { spec: { extension: { name: 'probe', version: '2.0.0' } } },
+      body: { spec: { enabled: true, extension: { name: 'probe', version: '2.0.0' } } },
       contentType: MERGE,
     });
     const upgraded = await waitForPlan(k, 'probe', (r) => inState('Installed')(r) && r.body.status.version === '2.0.0');

@@ -11,6 +11,7 @@ import { openWatch, passwordLogin, TEST_ADMIN_PASSWORD } from '../testing/kernel
 const MAIN = new URL('../main.js', import.meta.url).pathname;
 /** The single-file bundle `npm start` runs (built by scripts/bundle-kernel.mjs). */
 const BUNDLE = new URL('../mortise.mjs', import.meta.url).pathname;
+const SAMPLE_EXTENSION = new URL('../../../../extensions/announcements/', import.meta.url).pathname;
 
 /** Starts the kernel process and waits for the listening line; the port comes from the log. */
 async function startProcess(
@@ -84,6 +85,43 @@ describe('kernel process', () => {
       first.child.kill('SIGTERM');
       await exited;
       rmSync(lockDir, { recursive: true, force: true });
+    }
+  });
+
+  it("serves an in-process extension from the bundle sharing the kernel's Nest and SDK instances", async () => {
+    const ownDir = mkdtempSync(join(tmpdir(), 'mortise-process-ext-'));
+    const { child, url, output } = await startProcess(BUNDLE, {
+      MORTISE_STORE: 'sqlite',
+      MORTISE_DATA_DIR: ownDir,
+      MORTISE_EXTENSIONS: SAMPLE_EXTENSION,
+    });
+    const exited = once(child, 'exit');
+    try {
+      const admin = {
+        authorization: `Bearer ${await passwordLogin(url, 'admin', TEST_ADMIN_PASSWORD)}`,
+        'content-type': 'application/json',
+      };
+      const create = (path: string, name: string) =>
+        fetch(`${url}/kapis/tenant.mortise.io/v1/${path}`, {
+          method: 'POST',
+          headers: admin,
+          body: JSON.stringify({ metadata: { name }, spec: {} }),
+        });
+      assert.equal((await create('workspaces', 'w1')).status, 201);
+      assert.equal((await create('workspaces/w1/projects', 'p1')).status, 201);
+      const announcements = `${url}/kapis/announcements.samples.mortise.io/v1/namespaces/p1`;
+      // The SDK's @Caller() resolves only when the extension's Nest is the kernel's.
+      const inbox = await fetch(`${announcements}/inbox`, { headers: admin });
+      assert.equal(inbox.status, 200, output());
+      assert.equal(((await inbox.json()) as { project: string }).project, 'p1');
+      // The SDK's InvalidError maps to 422 only if it is the kernel's class (instanceof across one copy).
+      const invalid = await fetch(`${announcements}/broadcasts`, { method: 'POST', headers: admin, body: '{}' });
+      assert.equal(invalid.status, 422);
+      assert.equal(((await invalid.json()) as { reason: string }).reason, 'Invalid');
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(ownDir, { recursive: true, force: true });
     }
   });
 

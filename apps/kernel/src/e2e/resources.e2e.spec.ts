@@ -105,25 +105,26 @@ describe('generic resource REST', () => {
     });
 
     it('writes status only through /status', async () => {
-      const plan = {
+      // Extension: a kind with a status and no controller acting on it here (InstallPlans are checked and reconciled).
+      const extension = {
         apiVersion: 'extensions.mortise.io/v1',
-        kind: 'InstallPlan',
+        kind: 'Extension',
         metadata: { name: 'demo' },
-        spec: { extension: { name: 'demo', version: '1.0.0' } },
+        spec: { displayName: 'Demo' },
       };
-      assert.equal((await k.call('POST', `${EXT}/installplans`, { body: plan })).status, 201);
-      const current = (await k.call('GET', `${EXT}/installplans/demo`)).body;
-      const status = await k.call('PUT', `${EXT}/installplans/demo/status`, {
+      assert.equal((await k.call('POST', `${EXT}/extensions`, { body: extension })).status, 201);
+      const current = (await k.call('GET', `${EXT}/extensions/demo`)).body;
+      const status = await k.call('PUT', `${EXT}/extensions/demo/status`, {
         body: { ...current, status: { state: 'Installed' } },
       });
       assert.equal(status.status, 200);
       assert.equal(status.body.status.state, 'Installed');
-      const patched = await k.call('PATCH', `${EXT}/installplans/demo/status`, {
+      const patched = await k.call('PATCH', `${EXT}/extensions/demo/status`, {
         body: { status: { state: 'Upgrading' } },
         contentType: 'application/merge-patch+json',
       });
       assert.equal(patched.body.status.state, 'Upgrading');
-      assert.equal((await k.call('GET', `${EXT}/installplans/demo/scale`)).status, 404);
+      assert.equal((await k.call('GET', `${EXT}/extensions/demo/scale`)).status, 404);
     });
   });
 

@@ -1,10 +1,12 @@
 import { EXTENSIONS_GROUP } from '@mortise/api';
 import type { KindRef, ObjectRef } from '@mortise/store';
+import { extensionVersionName } from '../repository/catalogue-names.js';
+
+/** Labels every object an installed extension brings (gateway objects, role templates, its identity), as it labels ExtensionVersions. */
+export { EXTENSION_LABEL } from '../repository/catalogue-names.js';
 
 /** Kept on an InstallPlan until its extension is uninstalled. */
 export const UNINSTALL_FINALIZER = 'extensions.mortise.io/uninstall';
-/** Labels every object an installed extension brings (gateway objects, role templates, its identity). */
-export const EXTENSION_LABEL = 'extensions.mortise.io/extension';
 /** On a plan the install controller created to satisfy a dependency: who needed it. */
 export const REQUIRED_BY_LABEL = 'extensions.mortise.io/required-by';
 /** `"true"`: uninstalling also deletes the objects of the extension's kinds. Same as `?purge=true` on delete. */
@@ -29,7 +31,7 @@ export function planRef(name: string): ObjectRef {
 
 /** ExtensionVersion objects are named `{extension}-{version}`. */
 export function versionRef(extension: string, version: string): ObjectRef {
-  return { ...EXTENSION_VERSION_KIND, name: `${extension}-${version}` };
+  return { ...EXTENSION_VERSION_KIND, name: extensionVersionName(extension, version) };
 }
 
 /** The username of an installed extension's own service identity. */

@@ -43,13 +43,17 @@ export class InstallPlanAdmission implements AdmissionPlugin {
     if (request.operation === 'create' && (await this.exists(name))) {
       throw new AlreadyExistsError(`InstallPlan "${name}" already exists`, { name });
     }
+    const old = request.oldObject as InstallPlan | undefined;
+    // Annotations (retry, force-delete, purge) and edits of a plan being deleted are never refused: nothing to check.
+    if (old && (old.metadata.deletionTimestamp || JSON.stringify(old.spec) === JSON.stringify(plan.spec))) return;
     const version = await this.steps.versionOf(plan.spec.extension.name, plan.spec.extension.version);
     const { visible, secrets } = splitSecrets(plan.spec.config ?? {}, writeOnlyPaths(version.spec.configSchema));
     const kept = request.operation === 'update' ? await this.secrets.read(name) : {};
     const merged = { ...kept, ...secrets };
-    await this.steps.check(plan, version, merged);
-    const old = request.oldObject as InstallPlan | undefined;
-    if (old?.spec.extension.version !== plan.spec.extension.version) {
+    // The kernel range is checked for a new version; an installed one that no longer fits can still be disabled.
+    const newVersion = old?.spec.extension.version !== plan.spec.extension.version;
+    await this.steps.check(plan, version, merged, { kernel: newVersion });
+    if (newVersion) {
       await resolveDependencies(
         version.spec,
         {

@@ -70,14 +70,19 @@ export class InstallSteps {
     return (items as ExtensionVersion[]).filter((v) => v.spec.name === extension);
   }
 
-  /** The kernel range, then the config against `configSchema` (write-only values included). */
-  async check(plan: InstallPlan, version: ExtensionVersion, secrets?: Record<string, unknown>): Promise<void> {
+  /** The name, the kernel range (unless told not to), the config against `configSchema` (write-only values included). */
+  async check(
+    plan: InstallPlan,
+    version: ExtensionVersion,
+    secrets?: Record<string, unknown>,
+    { kernel = true }: { kernel?: boolean } = {},
+  ): Promise<void> {
     if (plan.spec.extension.name !== plan.metadata.name) {
       throw new InvalidError(
         `an InstallPlan is named after its extension: "${plan.spec.extension.name}", not "${plan.metadata.name}"`,
       );
     }
-    await this.checkKernel(version);
+    if (kernel) await this.checkKernel(version);
     const config = joinSecrets(plan.spec.config, secrets ?? (await this.options.secrets.read(plan.metadata.name)));
     compileSchemaValidator(
       version.spec.configSchema ?? { type: 'object' },
