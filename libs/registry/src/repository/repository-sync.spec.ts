@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { spawnSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
@@ -211,11 +213,7 @@ describe('repository sync', () => {
           response.writeHead(401).end();
           return;
         }
-        const path = normalize(join(repoDir, decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)));
-        readFile(path).then(
-          (data) => response.writeHead(200).end(data),
-          () => response.writeHead(404).end(),
-        );
+        serveFile(repoDir, request, response);
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -248,6 +246,52 @@ describe('repository sync', () => {
       assert.equal(ready?.reason, 'Unreachable');
       assert.match(ready?.message ?? '', /401/);
       assert.doesNotMatch(JSON.stringify(await repository('remote')), /nope|s3cret/);
+    });
+  });
+
+  describe('over https', { skip: spawnSync('openssl', ['version']).status !== 0 && 'needs the openssl binary' }, () => {
+    let server: ReturnType<typeof createTlsServer>;
+    let url: string;
+    let ca: string;
+    before(async () => {
+      const dir = await mkdtemp(join(work, 'tls-'));
+      const made = spawnSync('openssl', [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ]);
+      assert.equal(made.status, 0, made.stderr.toString());
+      ca = await readFile(join(dir, 'cert.pem'), 'utf8');
+      server = createTlsServer({ key: await readFile(join(dir, 'key.pem')), cert: ca }, (request, response) => {
+        serveFile(repoDir, request, response);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    });
+    after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    it('trusts the server only through the repository caBundle', async () => {
+      await store.create(repositoryObject('tls', url));
+      assert.equal((await syncRepository(options(), 'tls'))?.ok, false);
+      assert.equal(readyOf(await repository('tls'))?.reason, 'Unreachable');
+      await store.patch({ ...RepositoryRef, name: 'tls' }, { type: 'merge', patch: { spec: { caBundle: ca } } });
+      const result = await syncRepository(options(), 'tls');
+      assert.equal(result?.ok, true, result?.ok === false ? result.message : '');
+      assert.equal(readyOf(await repository('tls'))?.reason, 'Synced');
     });
   });
 
@@ -304,4 +348,13 @@ async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5000
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** Answers with the file under `root` the request path names, or 404. */
+function serveFile(root: string, request: IncomingMessage, response: ServerResponse): void {
+  const path = normalize(join(root, decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)));
+  readFile(path).then(
+    (data) => response.writeHead(200).end(data),
+    () => response.writeHead(404).end(),
+  );
 }
