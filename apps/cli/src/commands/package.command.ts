@@ -114,17 +114,15 @@ Examples:
       await writeFile(privateFile, `${JSON.stringify(key, null, 2)}\n`, { mode: 0o600 });
       await writeFile(publicFile, `${JSON.stringify({ keyId: key.keyId, publicKeyPem: key.publicKeyPem }, null, 2)}\n`);
       await writeFile(`${prefix}.pub.pem`, key.publicKeyPem);
-      ctx
-        .output()
-        .result(
-          {
-            keyId: key.keyId,
-            privateKeyFile: privateFile,
-            publicKeyFile: publicFile,
-            publicKeyPemFile: `${prefix}.pub.pem`,
-          },
-          () => `Key ${key.keyId}\n  secret: ${privateFile}\n  public: ${publicFile}`,
-        );
+      ctx.output().result(
+        {
+          keyId: key.keyId,
+          privateKeyFile: privateFile,
+          publicKeyFile: publicFile,
+          publicKeyPemFile: `${prefix}.pub.pem`,
+        },
+        () => `Key ${key.keyId}\n  secret: ${privateFile}\n  public: ${publicFile}`,
+      );
     });
 
   program
