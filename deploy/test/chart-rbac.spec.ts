@@ -99,4 +99,10 @@ describe('deploy/helm/mortise RBAC', () => {
     );
     for (const rule of others) assert.deepEqual(rule.verbs, STORE_VERBS);
   });
+
+  it("allows what the kernel's leader election does with its Lease: read, create, renew (update)", () => {
+    const leases = rules.find((r) => r.apiGroups.includes('coordination.k8s.io') && r.resources.includes('leases'));
+    assert.ok(leases, 'no rule for leases');
+    for (const verb of ['get', 'create', 'update']) assert.ok(leases.verbs.includes(verb), verb);
+  });
 });

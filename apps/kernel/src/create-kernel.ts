@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import {
+  ControllerHost,
   KindRegistry,
   ApiGroupRegistry,
   GroupDispatcherRegistry,
@@ -33,6 +34,7 @@ import { registerBackupRoutes } from './http/backup.routes.js';
 import type { KernelServices } from './kernel-services.js';
 import { NestLogger } from './nest-logger.js';
 import { openStore } from './open-store.js';
+import { openLeaderElection, replicaIdentity } from './leader-election.js';
 import { StatusExceptionFilter } from './http/status-exception.filter.js';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { registerKernelKinds, compileResourceValidator } from '@mortise/api';
@@ -101,6 +103,8 @@ export interface Kernel extends KernelServices {
   dispatchers: GroupDispatcherRegistry;
   /** In-process extensions: install, upgrade, disable, uninstall while running. */
   extensions: ExtensionRuntime;
+  /** This replica's name in the leader election and on its audit events. */
+  replica: string;
   /** InstallPlans: the controller, this kernel's runtime follower, per-workspace enablement. */
   installPlans: InstallPlans;
   /** Extension registry: trust policy, package store, marketplace, repository sync. */
@@ -135,6 +139,15 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   const ownsStore = options.store === undefined;
   const store = options.store ?? (await openStore(config, metrics.observeStore));
   readiness.add('store', () => store.ping());
+  const replica = replicaIdentity();
+  const controllers = new ControllerHost(await openLeaderElection(config, replica, logger), {
+    onEvent: ({ type, controller, error }) => {
+      if (type === 'failed') logger.error({ controller, reason: (error as Error)?.message }, 'controller failed');
+      else logger.info({ replica }, type === 'leading' ? 'leading: controllers start here' : 'no longer leading');
+    },
+  });
+  readiness.add('controllers', () => controllers.assertHealthy());
+  metrics.trackControllers(() => controllers.report());
   const registry = await Registry.open({
     store,
     dataDir: config.dataDir,
@@ -181,6 +194,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     admission,
     dispatchers,
     logger,
+    controllers,
     // Versions from repositories come verified through the registry's package store; digest-less ones are local directories.
     packages: options.packages ?? new DigestRoutedPackages(registry.packages),
     ...(options.kernelVersion ? { kernelVersion: options.kernelVersion } : {}),
@@ -199,9 +213,9 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   });
 
   const nest = await NestFactory.create<NestFastifyApplication>(
-    KernelModule.forRoot({ kinds, store, pipeline, admission, readiness, metrics, logger }, [
+    KernelModule.forRoot({ kinds, store, pipeline, admission, readiness, metrics, logger, controllers }, [
       ...identityModule(options.identity, config),
-      ...accessControlModule(options, config),
+      ...accessControlModule(options, config, replica),
       GatewayModule.forRoot({ groups, dispatchers }),
       RegistryModule.forRoot(registry),
       ...(options.modules ?? []),
@@ -224,7 +238,14 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
       logger.error({ directory, reason: (err as Error).message }, 'extension not installed');
     });
   }
-  await nest.listen(config.port, config.host);
+  // Controllers registered during init start once this replica leads (at once with sqlite or memory).
+  await controllers.start();
+  await controllers.settled();
+  await nest.listen(config.port, config.host).catch(async (err: unknown) => {
+    // Not serving, so not leading either: give the lease up at once.
+    await controllers.stop();
+    throw err;
+  });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -237,6 +258,10 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   const close = (): Promise<void> => {
     closing ??= (async () => {
       readiness.markStopping();
+      // Controllers stop first and the lease is released, so another replica takes over while this one drains.
+      await controllers.stop().catch((err: unknown) => {
+        logger.warn({ reason: (err as Error).message }, 'controllers did not stop cleanly');
+      });
       watches.closeAll();
       const force = setTimeout(() => {
         logger.warn({ timeoutSeconds: config.shutdownTimeoutSeconds }, 'shutdown timeout: closing open connections');
@@ -274,6 +299,8 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     readiness,
     metrics,
     logger,
+    controllers,
+    replica,
     routes: () => [...routes],
     close,
   };
@@ -295,9 +322,9 @@ function identityModule(options: IamModuleOptions | false | undefined, config: K
   ];
 }
 
-function accessControlModule(options: KernelOptions, config: KernelConfig): DynamicModule[] {
+function accessControlModule(options: KernelOptions, config: KernelConfig, replica: string): DynamicModule[] {
   const settings = options.accessControl;
   // A caller's own authorizer, or no identity (bare pipeline tests), means no default access control.
   if (settings === false || (settings === undefined && (options.identity === false || options.authorizer))) return [];
-  return [AccessControlModule.forRoot({ auditDir: join(config.dataDir, 'audit'), ...settings })];
+  return [AccessControlModule.forRoot({ auditDir: join(config.dataDir, 'audit'), replica, ...settings })];
 }

@@ -7,3 +7,4 @@ export { KERNEL_VERSION } from './kernel-version.js';
 export * from './testing/kernel-fixture.js';
 export * from './testing/kernel-process.js';
 export * from './config/config-reference.js';
+export * from './testing/replicas-fixture.js';

@@ -1,4 +1,4 @@
-import type { KindRegistry } from '@mortise/api';
+import type { ControllerHost, KindRegistry } from '@mortise/api';
 import type { AdmissionChain, RequestPipeline } from '@mortise/apiserver';
 import type { KernelMetrics, Logger, ReadinessRegistry } from '@mortise/observability';
 import type { ResourceStore } from '@mortise/store';
@@ -12,4 +12,6 @@ export interface KernelServices {
   readiness: ReadinessRegistry;
   metrics: KernelMetrics;
   logger: Logger;
+  /** Leader-only controllers: `controllers.register(controller)`; they run on the elected replica. */
+  controllers: ControllerHost;
 }

@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import {
   ADMISSION,
+  CONTROLLER_HOST,
   KIND_REGISTRY,
   LOGGER,
   METRICS,
@@ -32,6 +33,7 @@ export class KernelModule {
       { provide: READINESS, useValue: services.readiness },
       { provide: METRICS, useValue: services.metrics },
       { provide: LOGGER, useValue: services.logger },
+      { provide: CONTROLLER_HOST, useValue: services.controllers },
     ];
     return {
       module: KernelModule,

@@ -21,6 +21,7 @@ export function openStore(config: KernelConfig, observer: StoreObserver): Promis
         kinds: kernelKinds,
         observer,
         ...(config.storeNamespace ? { namespace: config.storeNamespace } : {}),
+        ...(config.storeKubeconfig ? { kubeconfigPath: config.storeKubeconfig } : {}),
       });
     default: {
       const unreachable: never = config.store;

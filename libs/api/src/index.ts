@@ -35,3 +35,6 @@ export * from './kinds/tenant/tenant-status.schema.js';
 export * from './schema-validator.js';
 export * from './group-dispatch.js';
 export * from './admission.js';
+export * from './controller.js';
+export * from './controller-host.js';
+export * from './periodic-controller.js';

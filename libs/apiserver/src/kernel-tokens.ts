@@ -14,3 +14,8 @@ export const METRICS = Symbol.for('mortise.metrics');
 export const LOGGER = Symbol.for('mortise.logger');
 /** The AdmissionChain every generic REST write passes; features add their plugins to it. */
 export const ADMISSION = Symbol.for('mortise.admission');
+/**
+ * The ControllerHost (`@mortise/api`): features register leader-only
+ * controllers with `host.register(controller)`; they run on the elected replica.
+ */
+export const CONTROLLER_HOST = Symbol.for('mortise.controller-host');

@@ -2,6 +2,7 @@ import {
   APIKeyKind,
   APIKeySecretKind,
   IAM_GROUP,
+  LoginFailuresKind,
   LoginRecordKind,
   PasswordCredentialKind,
   RefreshTokenKind,
@@ -14,6 +15,7 @@ import type { KindRef } from '@mortise/store';
 export type {
   APIKey,
   APIKeySecret,
+  LoginFailures,
   LoginRecord,
   PasswordCredential,
   RefreshToken as RefreshTokenFamily,
@@ -36,6 +38,7 @@ export const PASSWORD_CREDENTIAL_KIND = refOf(PasswordCredentialKind);
 export const SIGNING_KEY_KIND = refOf(SigningKeyKind);
 export const REFRESH_TOKEN_KIND = refOf(RefreshTokenKind);
 export const LOGIN_RECORD_KIND = refOf(LoginRecordKind);
+export const LOGIN_FAILURES_KIND = refOf(LoginFailuresKind);
 
 /** Label on login records, sessions and API keys naming the user they belong to. */
 export const USER_LABEL = 'iam.mortise.io/user';

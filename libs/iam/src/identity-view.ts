@@ -50,7 +50,9 @@ export class IdentityView {
         REFRESH_TOKEN_KIND,
         (type, object) => {
           const family = object as RefreshTokenFamily;
-          if (type !== 'DELETED' && family.spec.revoked) this.revokedSessions.add(object.metadata.name);
+          // A family is deleted only once every access token of it has expired, so its revocation can go too.
+          if (type === 'DELETED') this.revokedSessions.delete(object.metadata.name);
+          else if (family.spec.revoked) this.revokedSessions.add(object.metadata.name);
         },
         // Revocations are never undone, so a relist only adds to the set.
       ),

@@ -1,4 +1,4 @@
-import type { Authenticator } from '@mortise/api';
+import { PeriodicController, type Authenticator, type Controller } from '@mortise/api';
 import type { ResourceStore } from '@mortise/store';
 import { AccessTokenService } from './access-token.service.js';
 import { AccountLockout } from './account-lockout.js';
@@ -42,7 +42,12 @@ export class Identity {
   readonly access = new UserAccess();
   /** For the pipeline's authentication stage, in the order they are tried. */
   readonly authenticators: readonly Authenticator[];
-  private gcTimer: NodeJS.Timeout | undefined;
+  /**
+   * Leader-only work: scheduled key rotation (`key-rotation`) and removal of
+   * expired sessions and login-failure counts (`session-collection`). The kernel registers them with its
+   * controller host; without one, start them yourself.
+   */
+  readonly controllers: readonly Controller[];
 
   constructor(
     readonly store: ResourceStore,
@@ -55,7 +60,7 @@ export class Identity {
     this.hasher = new PasswordHasher(this.config.argon2);
     this.tokens = new AccessTokenService(this.keys, this.view, this.config, clock);
     this.sessions = new RefreshTokenService(store, this.view, this.config, clock);
-    this.lockout = new AccountLockout(this.config.lockout);
+    this.lockout = new AccountLockout(store, this.config.lockout);
     this.records = new LoginRecordService(store, this.config.loginRecords, clock);
     this.login = new LoginService(store, this.hasher, this.lockout, this.records, clock);
     this.users = new UserService(
@@ -77,13 +82,19 @@ export class Identity {
       new ApiKeyAuthenticator(this.apiKeys),
       new SessionCookieAuthenticator(this.tokens),
     ];
+    this.controllers = [
+      this.keys.rotationController(),
+      new PeriodicController('session-collection', GARBAGE_COLLECTION_MS, async () => {
+        await this.sessions.collectGarbage();
+        await this.lockout.collectGarbage(clock.now());
+      }),
+    ];
   }
 
   async start(): Promise<void> {
     await this.view.start();
+    await this.lockout.start();
     await this.keys.start();
-    this.gcTimer = setInterval(() => void this.sessions.collectGarbage().catch(() => undefined), GARBAGE_COLLECTION_MS);
-    this.gcTimer.unref();
   }
 
   /** Sets the issuer once the kernel knows its address (no public URL configured). */
@@ -112,8 +123,8 @@ export class Identity {
   }
 
   stop(): void {
-    if (this.gcTimer) clearInterval(this.gcTimer);
     this.keys.stop();
+    this.lockout.stop();
     this.view.stop();
   }
 }

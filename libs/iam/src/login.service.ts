@@ -52,7 +52,8 @@ export class LoginService {
     }
     const credential = user && (await this.find<PasswordCredential>({ ...PASSWORD_CREDENTIAL_KIND, name: username }));
     if (!(await this.hasher.verifyOrBurn(credential?.spec.hash, password))) {
-      const lockedUntil = this.lockout.recordFailure(username, now);
+      // A store that cannot count does not change the answer; the rate limit still holds.
+      const lockedUntil = await this.lockout.recordFailure(username, now).catch(() => undefined);
       if (user) {
         this.note(source, username, false, 'InvalidCredentials');
         if (lockedUntil !== undefined) this.writeStatus(username, { state: 'Locked', lockedUntil: iso(lockedUntil) });
@@ -63,7 +64,7 @@ export class LoginService {
       this.note(source, username, false, 'Disabled');
       throw new OAuthError('invalid_grant', 'the account is disabled');
     }
-    this.lockout.reset(username);
+    await this.lockout.forgetFailures(username).catch(() => undefined);
     this.note(source, username, true, 'Success');
     this.writeStatus(username, { state: 'Active', lastLoginTime: iso(now), lockedUntil: null });
     return { username, uid: user!.metadata.uid ?? '', groups: user!.spec.groups ?? [] };

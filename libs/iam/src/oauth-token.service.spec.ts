@@ -60,8 +60,8 @@ describe(OAuthTokenService.name, () => {
       }
       assert.equal(answers[0], answers[1]);
       assert.match(answers[0], /invalid_grant/);
-      fx.identity.lockout.reset('alice');
-      fx.identity.lockout.reset('nobody');
+      await fx.identity.lockout.reset('alice');
+      await fx.identity.lockout.reset('nobody');
     });
 
     it('refuses clients that are not trusted for it, and unknown clients', async () => {

@@ -60,4 +60,28 @@ describe(SigningKeyService.name, () => {
     a.identity.stop();
     b.identity.stop();
   });
+
+  it('rotates on schedule only where its controller runs (the leader), at once when due and again each period', async () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock();
+    const leader = await startIdentity({ signingKeyRotationSeconds: 3600 }, { store, clock });
+    const follower = await startIdentity({ signingKeyRotationSeconds: 3600 }, { store, clock });
+    clock.advance(3601);
+    const controller = leader.identity.controllers.find((c) => c.name === 'key-rotation')!;
+    await controller.start();
+    const deadline = Date.now() + 5_000;
+    while ((await store.list(SIGNING_KEY_KIND)).items.length < 2 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await controller.stop();
+    assert.equal((await store.list(SIGNING_KEY_KIND)).items.length, 2);
+    const rotated = leader.identity.keys.signingKey().kid;
+    assert.match(rotated, /^k-period-/);
+    while (follower.identity.keys.signingKey().kid !== rotated && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(follower.identity.keys.signingKey().kid, rotated, 'the follower signs with the key the leader made');
+    leader.identity.stop();
+    follower.identity.stop();
+  });
 });

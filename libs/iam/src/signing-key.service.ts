@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { AlreadyExistsError, type Resource } from '@mortise/api';
+import { AlreadyExistsError, PeriodicController, type Controller, type Resource } from '@mortise/api';
 import type { ResourceStore } from '@mortise/store';
 import type { IamConfig } from './iam-config.js';
 import { IAM_API_VERSION, SIGNING_KEY_KIND, type SigningKeyObject } from './iam-kinds.js';
@@ -29,7 +29,6 @@ export class SigningKeyService {
   private readonly keys = new Map<string, SigningKey>();
   private readonly encryption: KeyEncryption;
   private follower: KindFollower | undefined;
-  private rotationTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: ResourceStore,
@@ -47,16 +46,31 @@ export class SigningKeyService {
       () => this.keys.clear(),
     );
     await this.follower.ready;
+    // Every replica needs a key to sign with before it serves; scheduled rotation is the leader's (rotationController).
     if (!this.currentKey()) await this.rotate();
-    if (this.config.signingKeyRotationSeconds > 0) {
-      const every = Math.min(this.config.signingKeyRotationSeconds * 1000, 3600_000);
-      this.rotationTimer = setInterval(() => void this.rotateIfDue().catch(() => undefined), every).unref();
-    }
   }
 
   stop(): void {
     this.follower?.stop();
-    if (this.rotationTimer) clearInterval(this.rotationTimer);
+  }
+
+  /**
+   * Scheduled rotation (`signingKeyRotationSeconds`) and the removal of
+   * expired keys, for the leader only: the key name is derived from the
+   * period, so even two leaders overlapping during a hand-over create one key.
+   */
+  rotationController(onError?: (err: unknown) => void): Controller {
+    const periodMs = this.config.signingKeyRotationSeconds * 1000;
+    const everyMs = periodMs > 0 ? Math.min(periodMs, 3600_000) : 3600_000;
+    return new PeriodicController(
+      'key-rotation',
+      everyMs,
+      async () => {
+        await this.rotateIfDue();
+        await this.pruneExpired();
+      },
+      onError,
+    );
   }
 
   /** The key that signs new tokens: the newest active one. */

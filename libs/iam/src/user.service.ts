@@ -117,7 +117,7 @@ export class UserService {
     await this.sessions.revokeAllOf(username, 'user deleted');
     await this.store.delete({ ...PASSWORD_CREDENTIAL_KIND, name: username }).catch(() => undefined);
     await this.records.removeAll(username);
-    this.lockout.reset(username);
+    await this.lockout.reset(username);
   }
 
   async changePassword(caller: Caller, username: string, change: PasswordChange): Promise<void> {
@@ -148,7 +148,7 @@ export class UserService {
 
   async unlock(caller: Caller, username: string): Promise<User> {
     await this.access.assertOnUser(caller, 'create', 'unlock', username);
-    this.lockout.reset(username);
+    await this.lockout.reset(username);
     const user = (await this.store.get({ ...USER_KIND, name: username })) as User;
     return (await this.store.patch(
       { ...USER_KIND, name: username },

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Called by the store after each operation; kept as a plain callback so the store does not depend on prom-client. */
 export type StoreObserver = (op: string, kind: string, seconds: number) => void;
@@ -49,6 +49,30 @@ export class KernelMetrics {
   readonly observeStore: StoreObserver = (op, kind, seconds) => {
     this.storeDuration.observe({ op, kind }, seconds);
   };
+
+  /**
+   * `mortise_leader` (1 on the replica running the controllers) and
+   * `mortise_controller_running{controller}`, read from `report` at each scrape.
+   */
+  trackControllers(report: () => { leading: boolean; controllers: { name: string; state: string }[] }): void {
+    new Gauge({
+      name: 'mortise_leader',
+      help: '1 while this replica leads and runs the controllers, else 0.',
+      registers: [this.registry],
+      collect() {
+        this.set(report().leading ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'mortise_controller_running',
+      help: '1 for each controller running on this replica, 0 for one idle or failed.',
+      labelNames: ['controller'],
+      registers: [this.registry],
+      collect() {
+        for (const c of report().controllers) this.set({ controller: c.name }, c.state === 'running' ? 1 : 0);
+      },
+    });
+  }
 
   contentType(): string {
     return this.registry.contentType;

@@ -18,3 +18,8 @@ export type { ChangeRecord } from './change-record.js';
 export type { KubernetesStore, KubernetesStoreOptions } from './kubernetes/kubernetes.store.js';
 export { genericObjectCustomResourceDefinition } from './kubernetes/generic-object.crd.js';
 export { crdManifests, type CrdManifest } from './kubernetes/crd-manifests.js';
+export { createLeaseLeaderElection } from './leader-election.js';
+export type { LeaseLeaderElection, LeaseLeaderElectionOptions } from './kubernetes/lease-leader-election.js';
+// The API-server double, for tests of several kernels on the kubernetes store (no client library loaded).
+export { FakeKubeApiServer, type FakeKubeApiServerOptions } from './kubernetes/testing/fake-kube-apiserver.js';
+export { startKubeApiServerDouble, kubeconfigFor } from './kubernetes/testing/kernel-api-server.js';

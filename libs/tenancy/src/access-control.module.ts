@@ -6,9 +6,10 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import type { KindRegistry } from '@mortise/api';
+import type { ControllerHost, KindRegistry } from '@mortise/api';
 import {
   ADMISSION,
+  CONTROLLER_HOST,
   KIND_REGISTRY,
   LOGGER,
   REQUEST_PIPELINE,
@@ -38,6 +39,7 @@ import { MembersController } from './http/members.controller.js';
 import { MembersService } from './members.service.js';
 import { bootstrapPlatformRoles } from './platform-bootstrap.js';
 import { ProjectLifecycle } from './project-lifecycle.js';
+import { RoleAggregationController } from './role-aggregation.controller.js';
 import { TenancyCleanup } from './tenancy-cleanup.js';
 import { WorkspaceLifecycle } from './workspace-lifecycle.js';
 
@@ -46,6 +48,8 @@ export interface AccessControlOptions {
   auditDir: string;
   auditMaxBytes?: number;
   auditMaxFiles?: number;
+  /** This replica's name, stamped on its audit events and audit query answers. */
+  replica?: string;
   /** Users bound to platform-admin at every start; default `admin`. */
   admins?: readonly string[];
 }
@@ -67,6 +71,8 @@ class AccessControlStartup implements OnModuleInit, OnModuleDestroy {
     @Inject(BuiltinRoleStamper) private readonly stamper: BuiltinRoleStamper,
     @Inject(TenancyCleanup) private readonly cleanup: TenancyCleanup,
     @Inject(AuditLog) private readonly audit: AuditLog,
+    @Inject(CONTROLLER_HOST) private readonly controllers: ControllerHost,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -102,6 +108,11 @@ class AccessControlStartup implements OnModuleInit, OnModuleDestroy {
     });
     await bootstrapPlatformRoles(this.store, this.stamper, this.index, this.options.admins ?? ['admin']);
     await this.cleanup.resume();
+    this.controllers.register(
+      new RoleAggregationController(this.store, this.stamper, (err) =>
+        this.logger.warn({ reason: (err as Error).message }, 'role aggregation: watch broke; relisting'),
+      ),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -180,6 +191,7 @@ export class AccessControlModule {
               ...(options.auditMaxBytes !== undefined ? { maxBytes: options.auditMaxBytes } : {}),
               ...(options.auditMaxFiles !== undefined ? { maxFiles: options.auditMaxFiles } : {}),
               log: (event) => logger.info({ audit: event }, 'audit'),
+              ...(options.replica !== undefined ? { replica: options.replica } : {}),
             }),
         },
         AccessControlStartup,

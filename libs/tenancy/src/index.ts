@@ -10,3 +10,4 @@ export * from './platform-bootstrap.js';
 export * from './group-membership-guard.js';
 export * from './http/members.controller.js';
 export * from './access-control.module.js';
+export * from './role-aggregation.controller.js';

@@ -35,6 +35,42 @@ export const KernelConfigSchema = Type.Object({
     }),
     'a Kubernetes namespace name (DNS-1123 label) or empty',
   ),
+  storeKubeconfig: described(
+    Type.String({
+      description:
+        "kubeconfig file of the kubernetes store and leader election; empty: the pod's service account, else `KUBECONFIG`",
+    }),
+    'a file path, or empty',
+  ),
+  leaderElection: described(
+    Type.Object(
+      {
+        leaseName: Type.Optional(
+          Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253, description: 'the Lease' }),
+        ),
+        leaseDurationSeconds: Type.Optional(
+          Type.Number({
+            exclusiveMinimum: 0,
+            maximum: 3600,
+            description: 'followers take an unrenewed lease after this',
+          }),
+        ),
+        renewDeadlineSeconds: Type.Optional(
+          Type.Number({
+            exclusiveMinimum: 0,
+            maximum: 3600,
+            description: 'the leader steps down after this without renewal',
+          }),
+        ),
+        retryPeriodSeconds: Type.Optional(
+          Type.Number({ exclusiveMinimum: 0, maximum: 3600, description: 'how often to renew or try to acquire' }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    'a mapping of leaseName, leaseDurationSeconds > renewDeadlineSeconds > retryPeriodSeconds',
+    'kubernetes store only: the controllers (install plans, repository sync, role aggregation, key rotation) run on one replica, elected with a `coordination.k8s.io/v1` Lease in `storeNamespace`: `leaseName` (`mortise-controllers`), `leaseDurationSeconds` (15), `renewDeadlineSeconds` (10), `retryPeriodSeconds` (2); a dead leader is replaced within about the lease duration plus a retry period; as JSON in the variable. With sqlite or memory the one kernel always leads',
+  ),
   logLevel: described(
     Type.Union(
       LOG_LEVELS.map((l) => Type.Literal(l)),
@@ -103,6 +139,8 @@ export const DEFAULT_CONFIG: KernelConfig = {
   dataDir: './data',
   store: 'sqlite',
   storeNamespace: '',
+  storeKubeconfig: '',
+  leaderElection: {},
   logLevel: 'info',
   bodyLimit: 1024 * 1024,
   publicUrl: '',
@@ -121,6 +159,8 @@ export const CONFIG_SOURCES: Record<keyof KernelConfig, { env: string; yaml: str
   dataDir: { env: 'MORTISE_DATA_DIR', yaml: 'dataDir' },
   store: { env: 'MORTISE_STORE', yaml: 'store' },
   storeNamespace: { env: 'MORTISE_STORE_NAMESPACE', yaml: 'storeNamespace' },
+  storeKubeconfig: { env: 'MORTISE_STORE_KUBECONFIG', yaml: 'storeKubeconfig' },
+  leaderElection: { env: 'MORTISE_LEADER_ELECTION', yaml: 'leaderElection' },
   logLevel: { env: 'MORTISE_LOG_LEVEL', yaml: 'logLevel' },
   bodyLimit: { env: 'MORTISE_BODY_LIMIT', yaml: 'bodyLimit' },
   publicUrl: { env: 'MORTISE_PUBLIC_URL', yaml: 'publicUrl' },
@@ -140,3 +180,21 @@ export const ENVIRONMENT_ONLY: Record<string, string> = {
   MORTISE_CONFIG: 'path of the YAML file holding the settings below',
   MORTISE_ADMIN_PASSWORD: 'password of the first `admin` (first start only); unset: generated and printed once',
 };
+
+/** Leader-election timings with their defaults (those of Kubernetes' own controller manager). */
+export interface LeaderElectionTimings {
+  leaseName: string;
+  leaseDurationSeconds: number;
+  renewDeadlineSeconds: number;
+  retryPeriodSeconds: number;
+}
+
+export function leaderElectionTimings(config: Pick<KernelConfig, 'leaderElection'>): LeaderElectionTimings {
+  return {
+    leaseName: 'mortise-controllers',
+    leaseDurationSeconds: 15,
+    renewDeadlineSeconds: 10,
+    retryPeriodSeconds: 2,
+    ...config.leaderElection,
+  };
+}

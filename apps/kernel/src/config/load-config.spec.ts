@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './load-config.js';
-import { DEFAULT_CONFIG } from './kernel-config.schema.js';
+import { DEFAULT_CONFIG, leaderElectionTimings } from './kernel-config.schema.js';
 
 describe(loadConfig.name, () => {
   let dir: string;
@@ -48,6 +48,16 @@ describe(loadConfig.name, () => {
     assert.throws(() => loadConfig({ MORTISE_IDENTITY: '{"passwordMinLength":3}' }), ConfigError);
   });
 
+  it('reads leader-election timings, the rest keeping their defaults', () => {
+    const config = loadConfig({ MORTISE_LEADER_ELECTION: '{"leaseDurationSeconds":4,"renewDeadlineSeconds":3}' });
+    assert.deepEqual(leaderElectionTimings(config), {
+      leaseName: 'mortise-controllers',
+      leaseDurationSeconds: 4,
+      renewDeadlineSeconds: 3,
+      retryPeriodSeconds: 2,
+    });
+  });
+
   const bad: Array<[NodeJS.ProcessEnv, string]> = [
     [{ MORTISE_PORT: 'abc' }, 'invalid configuration: MORTISE_PORT must be an integer 0-65535, got "abc"'],
     [{ MORTISE_PORT: '70000' }, 'invalid configuration: MORTISE_PORT must be an integer 0-65535, got "70000"'],
@@ -58,6 +68,14 @@ describe(loadConfig.name, () => {
     [
       { MORTISE_STORE_NAMESPACE: 'Mortise_System' },
       'invalid configuration: MORTISE_STORE_NAMESPACE must be a Kubernetes namespace name (DNS-1123 label) or empty, got "Mortise_System"',
+    ],
+    [
+      { MORTISE_LEADER_ELECTION: '{"leaseDurationSeconds":10}' },
+      'invalid configuration: MORTISE_LEADER_ELECTION must have leaseDurationSeconds > renewDeadlineSeconds > retryPeriodSeconds, got 10, 10, 2',
+    ],
+    [
+      { MORTISE_LEADER_ELECTION: '{"leaseSeconds":10}' },
+      'invalid configuration: MORTISE_LEADER_ELECTION must be a mapping of leaseName, leaseDurationSeconds > renewDeadlineSeconds > retryPeriodSeconds, got "{\\"leaseSeconds\\":10}"',
     ],
     [
       { MORTISE_LOG_LEVEL: 'loud' },

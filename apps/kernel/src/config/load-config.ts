@@ -6,6 +6,7 @@ import {
   DEFAULT_CONFIG,
   KernelConfigSchema,
   MUST_BE,
+  leaderElectionTimings,
   type KernelConfig,
 } from './kernel-config.schema.js';
 
@@ -94,6 +95,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KernelConfig {
     const mustBe = typeof schema?.[MUST_BE] === 'string' ? schema[MUST_BE] : 'valid';
     const raw = env[CONFIG_SOURCES[key as keyof KernelConfig]?.env ?? ''] ?? config[key];
     throw new ConfigError(`invalid configuration: ${name} must be ${mustBe}, got ${JSON.stringify(raw)}`);
+  }
+  const timings = leaderElectionTimings(config as KernelConfig);
+  if (!(
+    timings.leaseDurationSeconds > timings.renewDeadlineSeconds &&
+    timings.renewDeadlineSeconds > timings.retryPeriodSeconds
+  )) {
+    const name = origin['leaderElection'] ?? CONFIG_SOURCES.leaderElection.env;
+    throw new ConfigError(
+      `invalid configuration: ${name} must have leaseDurationSeconds > renewDeadlineSeconds > retryPeriodSeconds, got ${timings.leaseDurationSeconds}, ${timings.renewDeadlineSeconds}, ${timings.retryPeriodSeconds}`,
+    );
   }
   return config as KernelConfig;
 }

@@ -43,6 +43,22 @@ describe('operations', () => {
       remove();
       assert.equal((await k.call('GET', '/readyz')).status, 200);
     });
+
+    it('leads alone on a single-kernel store and reports its controllers; one that fails to start fails readiness', async () => {
+      const verbose = await k.call('GET', '/readyz?verbose', { anonymous: true });
+      assert.equal(verbose.status, 200);
+      assert.match(verbose.text, /: leader\n/);
+      assert.match(verbose.text, /controller key-rotation: running/);
+      k.kernel.controllers.register({
+        name: 'broken',
+        start: () => Promise.reject(new Error('cannot reach the repository')),
+        stop: () => Promise.resolve(),
+      });
+      await k.kernel.controllers.settled();
+      const res = await k.call('GET', '/readyz');
+      assert.equal(res.status, 503);
+      assert.match(res.body.message, /controllers: .*broken \(cannot reach the repository\)/);
+    });
   });
 
   describe('metrics', () => {

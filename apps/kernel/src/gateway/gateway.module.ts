@@ -10,8 +10,13 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { type ApiGroupRegistry, type Authorizer, type GroupDispatcherRegistry } from '@mortise/api';
-import { LOGGER, REQUEST_PIPELINE, RESOURCE_STORE, type RequestPipeline } from '@mortise/apiserver';
+import {
+  type ApiGroupRegistry,
+  type Authorizer,
+  type ControllerHost,
+  type GroupDispatcherRegistry,
+} from '@mortise/api';
+import { CONTROLLER_HOST, LOGGER, REQUEST_PIPELINE, RESOURCE_STORE, type RequestPipeline } from '@mortise/apiserver';
 import {
   EXTENSION_FILES,
   Gateway,
@@ -60,6 +65,7 @@ export class GatewayModule implements OnModuleInit, BeforeApplicationShutdown, O
     @Inject(GATEWAY_WIRING) private readonly wiring: GatewayWiring,
     @Inject(REQUEST_PIPELINE) private readonly pipeline: RequestPipeline,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CONTROLLER_HOST) private readonly controllers: ControllerHost,
     @Optional() @Inject(IDENTITY_TOKEN_SIGNER) private readonly signer?: IdentityTokenSigner & { issuer?: string },
     @Optional() @Inject(EXTENSION_FILES) private readonly files?: ExtensionFiles,
   ) {}
@@ -86,6 +92,8 @@ export class GatewayModule implements OnModuleInit, BeforeApplicationShutdown, O
     registerGatewayRoutes(app, this.gateway, { publicRoutes: pipeline.publicRoutes });
     this.catalog = new GatewayCatalog(this.store, this.gateway, {
       onError: (err, context) => this.logger.warn({ err }, `gateway: ${context}`),
+      // Every replica routes; the leader alone writes the objects' status.
+      writesStatus: () => this.controllers.election.isLeader(),
     });
     await this.catalog.start();
   }

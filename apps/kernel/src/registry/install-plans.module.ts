@@ -1,4 +1,4 @@
-import type { GroupDispatcherRegistry } from '@mortise/api';
+import type { ControllerHost, GroupDispatcherRegistry } from '@mortise/api';
 import type { AdmissionChain } from '@mortise/apiserver';
 import type { Logger } from '@mortise/observability';
 import {
@@ -21,6 +21,8 @@ export interface InstallPlansWiring {
   admission: AdmissionChain;
   dispatchers: GroupDispatcherRegistry;
   logger: Logger;
+  /** Runs the controller on the elected leader only. */
+  controllers: ControllerHost;
   /** Where packages come from; default: ExtensionVersions whose `spec.location` is an unpacked local directory. */
   packages?: PackageSource;
   /** Defaults to this kernel's own version. */
@@ -35,7 +37,7 @@ export interface InstallPlans {
   host: ExtensionHost;
   /** Every replica: per-workspace enablement (404 elsewhere). */
   gate: WorkspaceGate;
-  /** Starts the per-replica parts, then the controller (the leader's part). */
+  /** Starts the per-replica parts; the controller host starts the controller where this replica leads. */
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Resolves once everything seen so far is applied (tests, benchmarks). */
@@ -45,8 +47,8 @@ export interface InstallPlans {
 /**
  * Wires install plans into a kernel: the InstallPlan admission (422 before
  * anything is stored), the workspace guard on group dispatch, the
- * per-replica host and the controller. Until the replica host starts
- * controllers only on the leader, every kernel runs the controller.
+ * per-replica host, and the controller, registered with the controller
+ * host so that it runs on the leader only.
  */
 export function wireInstallPlans(wiring: InstallPlansWiring): InstallPlans {
   const kernelVersion = wiring.kernelVersion ?? KERNEL_VERSION;
@@ -72,6 +74,7 @@ export function wireInstallPlans(wiring: InstallPlansWiring): InstallPlans {
   const steps = new InstallSteps({ store: wiring.store, host, kernelVersion, secrets });
   wiring.admission.use(new InstallPlanAdmission(wiring.store, steps, secrets, kernelVersion));
   wiring.dispatchers.addGuard((info, group) => gate.check(info, group));
+  wiring.controllers.register(controller);
   return {
     controller,
     host,
@@ -79,10 +82,8 @@ export function wireInstallPlans(wiring: InstallPlansWiring): InstallPlans {
     start: async () => {
       await gate.start();
       await host.start();
-      await controller.start();
     },
     stop: async () => {
-      await controller.stop();
       await host.stop();
       await gate.stop();
     },

@@ -8,13 +8,15 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { LOGGER } from '@mortise/apiserver';
+import type { ControllerHost } from '@mortise/api';
+import { CONTROLLER_HOST, LOGGER } from '@mortise/apiserver';
 import type { Logger } from '@mortise/observability';
 import { PackageStore, Registry, registerMarketplaceRoutes } from '@mortise/registry';
 
 /**
  * Wires the registry into the kernel: the marketplace routes behind the
- * pipeline, the repository sync controller, and the local repository in the
+ * pipeline, the repository sync controller (run on the leader by the
+ * controller host), and the local repository in the
  * data dir (seeded once, off the start-up path). Global, so the install
  * plans' module can inject `Registry` and `PackageStore`.
  */
@@ -26,6 +28,7 @@ export class RegistryModule implements OnModuleInit, OnApplicationBootstrap, Bef
     private readonly adapterHost: HttpAdapterHost,
     @Inject(Registry) private readonly registry: Registry,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CONTROLLER_HOST) private readonly controllers: ControllerHost,
   ) {}
 
   static forRoot(registry: Registry): DynamicModule {
@@ -44,11 +47,11 @@ export class RegistryModule implements OnModuleInit, OnApplicationBootstrap, Bef
     const app = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     // On the root instance after the pipeline: authenticated, authorized (resource `marketplace`), errors as Status.
     registerMarketplaceRoutes(app, this.registry.marketplace);
+    // Leader-only: the controller host starts it on the replica that leads.
+    this.controllers.register(this.registry.syncController);
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    // Until the controller host lands, this kernel runs the (leader-only) sync itself.
-    await this.registry.syncController.start();
     this.preparing = this.registry.prepareLocalRepository().catch((err: unknown) => {
       this.logger.error({ reason: (err as Error).message }, 'registry: the local repository could not be prepared');
     });
@@ -56,6 +59,5 @@ export class RegistryModule implements OnModuleInit, OnApplicationBootstrap, Bef
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.preparing;
-    await this.registry.syncController.stop();
   }
 }

@@ -3,6 +3,7 @@ import type { KindRegistry } from '../kind-registry.js';
 import { APIKeyKind } from './iam/api-key.kind.js';
 import {
   APIKeySecretKind,
+  LoginFailuresKind,
   LoginRecordKind,
   PasswordCredentialKind,
   RefreshTokenKind,
@@ -35,6 +36,7 @@ export const kernelKinds: readonly KindDefinition[] = Object.freeze([
   PasswordCredentialKind,
   APIKeySecretKind,
   LoginRecordKind,
+  LoginFailuresKind,
   WorkspaceKind,
   ProjectKind,
   RepositoryKind,

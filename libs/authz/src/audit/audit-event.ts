@@ -20,6 +20,8 @@ export interface AuditEvent {
   decision: 'allow' | 'deny';
   reason: string;
   code: number;
+  /** The replica that served the request (and whose log holds this event). */
+  replica?: string;
 }
 
 const MUTATING_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection', 'post', 'put']);

@@ -22,6 +22,12 @@ export interface AuditLogOptions {
   maxFiles?: number;
   /** Also sends each event here, e.g. the structured logger. */
   log?: (event: AuditEvent) => void;
+  /**
+   * The replica writing this log. Each replica keeps its own file; the
+   * name is stamped on every event and on query answers, so a reader knows
+   * whose log it read.
+   */
+  replica?: string;
 }
 
 const FILE = 'audit.log';
@@ -43,17 +49,20 @@ export class AuditLog {
   private readonly maxFiles: number;
   private readonly log: ((event: AuditEvent) => void) | undefined;
   private size: number;
+  readonly replica: string | undefined;
 
   constructor(options: AuditLogOptions) {
     this.dir = options.dir;
     this.maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
     this.maxFiles = options.maxFiles ?? 5;
     this.log = options.log;
+    this.replica = options.replica;
     mkdirSync(this.dir, { recursive: true });
     this.size = existsSync(this.path(0)) ? statSync(this.path(0)).size : 0;
   }
 
   record(event: AuditEvent): void {
+    if (this.replica !== undefined) event.replica ??= this.replica;
     const line = `${JSON.stringify(event)}\n`;
     if (this.size > 0 && this.size + line.length > this.maxBytes) this.rotate();
     appendFileSync(this.path(0), line);

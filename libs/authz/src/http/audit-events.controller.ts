@@ -14,7 +14,8 @@ function timeParam(name: string, value: string | undefined): string | undefined 
 /**
  * `GET /kapis/iam.mortise.io/v1/auditevents?since=&until=&user=&limit=`:
  * newest first. Platform admins see everything; someone allowed only within
- * some workspaces or projects sees only the events there.
+ * some workspaces or projects sees only the events there. The events are
+ * this replica's; `metadata.replica` names it.
  */
 @Controller('kapis/iam.mortise.io/v1')
 export class AuditEventsController {
@@ -27,7 +28,7 @@ export class AuditEventsController {
   async list(
     @Req() request: PipelineRequest,
     @Query() query: Record<string, string | undefined>,
-  ): Promise<{ apiVersion: string; kind: string; items: AuditEvent[] }> {
+  ): Promise<{ apiVersion: string; kind: string; metadata: { replica?: string }; items: AuditEvent[] }> {
     const limit = query.limit === undefined ? undefined : Number(query.limit);
     if (limit !== undefined && (!Number.isInteger(limit) || limit <= 0)) {
       throw new BadRequestError(`limit must be a positive integer, got "${query.limit}"`);
@@ -48,6 +49,8 @@ export class AuditEventsController {
         }),
       );
     }
-    return { apiVersion: `${IAM_GROUP}/v1`, kind: 'AuditEventList', items };
+    // Each replica answers from its own log; `metadata.replica` says whose (see the README on replicas).
+    const metadata = this.audit.replica !== undefined ? { replica: this.audit.replica } : {};
+    return { apiVersion: `${IAM_GROUP}/v1`, kind: 'AuditEventList', metadata, items };
   }
 }

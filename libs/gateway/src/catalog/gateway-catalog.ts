@@ -32,6 +32,12 @@ export interface GatewayCatalogOptions {
   health?: HealthProberOptions;
   /** Where follow errors go (the kernel passes its logger); never throws. */
   onError?: (err: unknown, context: string) => void;
+  /**
+   * Whether this replica writes the objects' status; default always. With
+   * several replicas only the leader does, so replicas whose probes
+   * disagree do not overwrite each other; each still routes by its own probes.
+   */
+  writesStatus?: () => boolean;
 }
 
 const AVAILABLE: UpstreamAvailability = { state: 'Available', reason: 'Configured', message: 'serving' };
@@ -211,7 +217,7 @@ export class GatewayCatalog {
 
   private async writeStatus(followed: Followed, key: string, availability: UpstreamAvailability): Promise<void> {
     const known = this.applied.get(key);
-    if (!known) return;
+    if (!known || this.options.writesStatus?.() === false) return;
     const object = known.object as Resource & { status?: GatewayStatus };
     const status = gatewayStatus(availability, object.status, object.metadata.generation);
     if (sameStatus(object.status, status)) return;

@@ -3,8 +3,10 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { fastifyCookie } from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
+import type { ControllerHost } from '@mortise/api';
 import {
   ADMISSION,
+  CONTROLLER_HOST,
   REQUEST_PIPELINE,
   RESOURCE_STORE,
   type AdmissionChain,
@@ -80,6 +82,7 @@ export class IamModule implements OnModuleInit, OnModuleDestroy {
     @Inject(RESOURCE_STORE) private readonly store: ResourceStore,
     @Inject(ADMISSION) private readonly admission: AdmissionChain,
     @Inject(IAM_MODULE_OPTIONS) private readonly options: IamModuleOptions,
+    @Inject(CONTROLLER_HOST) private readonly controllers: ControllerHost,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -90,6 +93,7 @@ export class IamModule implements OnModuleInit, OnModuleDestroy {
     this.pipeline.publicRoutes.addExact(...IAM_PUBLIC_PATHS);
     this.pipeline.requireAuthentication();
     this.admission.use(userAdmission(this.identity), apiKeyAdmission(this.identity));
+    for (const controller of this.identity.controllers) this.controllers.register(controller);
     const app = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     if (!app.hasContentTypeParser(FORM_TYPE)) {
       app.addContentTypeParser(FORM_TYPE, { parseAs: 'string' }, (_request, body, done) => {

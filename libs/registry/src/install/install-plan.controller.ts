@@ -71,6 +71,9 @@ export class InstallPlanController {
   }
 
   async start(): Promise<void> {
+    // Started on every leadership this replica wins: look at every plan afresh.
+    this.queue.resume();
+    this.verified.clear();
     await this.plans.start();
     await this.upgrades.start();
   }

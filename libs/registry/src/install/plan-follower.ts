@@ -24,6 +24,8 @@ export class KindWatcher {
 
   /** Resolves after the first list has been handed over. */
   async start(): Promise<void> {
+    // Startable again after stop: a replica that lost the lead may lead again later.
+    this.abort = new AbortController();
     const listed = await this.store.list(this.kind);
     for (const item of listed.items) this.onObject(item, false);
     this.loop = this.follow(listed.metadata.resourceVersion);
@@ -88,6 +90,11 @@ export class KeyedQueue {
       }
     })();
     this.running.set(key, run);
+  }
+
+  /** Takes work again after `stop`. */
+  resume(): void {
+    this.stopped = false;
   }
 
   /** Waits for the work in progress, and takes no more. */

@@ -1,4 +1,5 @@
-import { CoreV1Api, CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
+import { setMaxListeners } from 'node:events';
+import { CoreV1Api, CustomObjectsApi, Watch, type KubeConfig } from '@kubernetes/client-node';
 import {
   AlreadyExistsError,
   BadRequestError,
@@ -24,6 +25,7 @@ import {
   type WatchEvent,
   type WatchOptions,
 } from '../resource-store.js';
+import { loadKubeConfig } from './kube-config.js';
 import { CustomResourceCollection } from './custom-resource.collection.js';
 import { genericObjectShape, ownCustomResourceShape } from './custom-resource-shapes.js';
 import type { KubeCollection } from './kube-collection.js';
@@ -157,6 +159,8 @@ export class KubernetesStore implements ResourceStore {
     const signals = [stop.signal, this.closing.signal, ...(options.signal ? [options.signal] : [])];
     const signal = AbortSignal.any(signals);
     const collections = options.kind ? [this.collectionFor(options.kind)] : this.allCollections();
+    // The all-kinds watch has one stream per collection, each listening on this signal: not a leak.
+    setMaxListeners(collections.length + 10, signal);
     const streams = collections.map((collection) =>
       watchCollection(this.watcher, {
         collection,
@@ -205,13 +209,6 @@ export class KubernetesStore implements ResourceStore {
     const secrets = this.kinds.some((def) => def.internal) ? [new SecretCollection(this.core, this.namespace)] : [];
     return [...own, this.generic, ...secrets];
   }
-}
-
-function loadKubeConfig(path: string | undefined): KubeConfig {
-  const config = new KubeConfig();
-  if (path) config.loadFromFile(path);
-  else config.loadFromDefault();
-  return config;
 }
 
 function continueOf(token: string): string {

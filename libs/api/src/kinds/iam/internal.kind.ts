@@ -106,3 +106,20 @@ export const LoginRecordSchema = ResourceSchema({
 export type LoginRecord = ResourceOf<typeof LoginRecordSchema>;
 
 export const LoginRecordKind = internalKind('LoginRecord', 'loginrecords', LoginRecordSchema);
+
+/**
+ * Recent failed logins of one submitted username, whether or not a user has
+ * that name, so every replica counts them together and a lock (or an admin's
+ * unlock) applies on all. Named `lf-<sha256 of the lower-cased name>`: the
+ * name carries no username. Removed once the window and the lock are over.
+ */
+export const LoginFailuresSchema = ResourceSchema({
+  spec: Type.Object({
+    /** Times of the failures within the window, oldest first. */
+    failures: Type.Array(Timestamp()),
+    lockedUntil: Type.Optional(Timestamp()),
+  }),
+});
+export type LoginFailures = ResourceOf<typeof LoginFailuresSchema>;
+
+export const LoginFailuresKind = internalKind('LoginFailures', 'loginfailures', LoginFailuresSchema);

@@ -157,6 +157,24 @@ describe(FakeKubeApiServer.name, () => {
       assert.equal(late.code, 409);
       assert.equal((await call('GET', `${LEASES}/${name}`)).body.spec.holderIdentity, 'kernel-1');
     });
+
+    it('decodes lease times only as MicroTime and refuses durations below one second', async () => {
+      const LEASES = '/apis/coordination.k8s.io/v1/namespaces/ns/leases';
+      const millis = await call('POST', LEASES, {
+        metadata: { name: unique() },
+        spec: { holderIdentity: 'a', renewTime: '2026-11-27T07:00:00.123Z' },
+      });
+      assert.equal(millis.code, 400);
+      const micros = await call('POST', LEASES, {
+        metadata: { name: unique() },
+        spec: { holderIdentity: 'a', renewTime: '2026-11-27T07:00:00.123000Z', leaseTransitions: 0 },
+      });
+      assert.equal(micros.code, 201);
+      assert.equal(micros.body.spec.renewTime, '2026-11-27T07:00:00.123000Z');
+      const zero = await call('POST', LEASES, { metadata: { name: unique() }, spec: { leaseDurationSeconds: 0 } });
+      assert.equal(zero.code, 422);
+      assert.equal(zero.body.details.causes[0].field, 'spec.leaseDurationSeconds');
+    });
   });
 
   describe('delete', () => {

@@ -8,6 +8,7 @@ import { decodeContinue, encodeContinue } from './fake-continue-token.js';
 import { conflict, invalid, notFound, preconditionFailed, qualified } from './fake-kube-errors.js';
 import { KubeStatusError, type KubeObject, type ResourceType } from './fake-kube-types.js';
 import { pruneObject } from './schema-pruning.js';
+import { validateLease } from './fake-lease-validation.js';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -278,6 +279,7 @@ export class FakeKubeState {
         },
       );
     }
+    if (type.group === 'coordination.k8s.io' && type.kind === 'Lease') validateLease(type, object);
   }
 
   private commit(key: string, type: EventType, object: KubeObject, previous?: KubeObject): KubeObject {
