@@ -129,6 +129,12 @@ describe('deploy/Dockerfile', () => {
       assert.ok(existsSync(join(root, 'data', 'mortise.db')));
     });
 
+    it('serves the web console at /', async () => {
+      const page = await fetch(`${kernel.url}/`);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<script type="importmap">/);
+    });
+
     it('passes its HEALTHCHECK while up and fails it once stopped', async () => {
       assert.equal(healthcheck(kernel.port), 0);
       assert.equal(await kernel.stop(), 0);

@@ -31,6 +31,7 @@ import type { ResourceStore } from '@mortise/store';
 import { DEFAULT_CONFIG, type KernelConfig } from './config/kernel-config.schema.js';
 import { KernelModule } from './kernel.module.js';
 import { registerBackupRoutes } from './http/backup.routes.js';
+import { findConsoleFiles, registerConsoleRoutes } from './http/console.routes.js';
 import type { KernelServices } from './kernel-services.js';
 import { NestLogger } from './nest-logger.js';
 import { openStore } from './open-store.js';
@@ -77,6 +78,11 @@ export interface KernelOptions {
    * platform-admin; `false` (or identity off, or an `authorizer` given) leaves it out.
    */
   accessControl?: Partial<AccessControlOptions> | false;
+  /**
+   * The web console's built files, served at `/` behind every API path;
+   * default: the built `@mortise/console` package when there is one. `false` serves none.
+   */
+  consoleDir?: string | false;
   /** Where InstallPlans get packages; default: ExtensionVersions pointing at unpacked local directories. */
   packages?: PackageSource;
   /** The kernel version extensions' `kernel` ranges are checked against; default this kernel's. */
@@ -204,6 +210,8 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     if (config.devLoads) registerDevloadRoutes(scope, extensions);
     registerBackupRoutes(scope, store, config.dataDir);
   });
+  const consoleDir = options.consoleDir ?? findConsoleFiles();
+  if (consoleDir) registerConsoleRoutes(app, consoleDir, pipeline.publicRoutes);
   registerResourceRoutes(app, {
     kinds,
     rest,

@@ -32,7 +32,8 @@ function b64(value: object): string {
 describe('authentication over every route', () => {
   let k: TestKernel;
   before(async () => {
-    k = await startTestKernel();
+    // The console's own public paths (its files and pages) are checked by the console's tests.
+    k = await startTestKernel({ consoleDir: false });
   });
   after(() => k.close());
 
