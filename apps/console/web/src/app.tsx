@@ -19,7 +19,7 @@ export function App({ session }: { session: Session }) {
   if (user === undefined) {
     return (
       <Center h="100vh">
-        <Loader aria-label="Loading the console" />
+        <Loader role="status" aria-label="Loading the console" />
       </Center>
     );
   }

@@ -45,7 +45,7 @@ export function ExtensionPage({ extension, route, title, path }: Props) {
   if (loaded === null) {
     return (
       <Center h={200}>
-        <Loader aria-label={`Loading ${title}`} />
+        <Loader role="status" aria-label={`Loading ${title}`} />
       </Center>
     );
   }

@@ -30,7 +30,7 @@ export function Loading(props: { loading: boolean; error: Error | undefined; chi
   if (props.loading) {
     return (
       <Center h={120}>
-        <Loader aria-label={`Loading ${props.what}`} />
+        <Loader role="status" aria-label={`Loading ${props.what}`} />
       </Center>
     );
   }

@@ -195,7 +195,7 @@ export function ConsoleShell({ session, user }: { session: Session; user: Consol
                 <NotFoundPage />
               ) : (
                 <Center h={200}>
-                  <Loader aria-label="Loading the menus" />
+                  <Loader role="status" aria-label="Loading the menus" />
                 </Center>
               )}
             </Route>
