@@ -53,6 +53,16 @@ export class GroupDispatcherRegistry {
     this.guards.push(guard);
   }
 
+  /** Whether every guard lets a request like `info` into `group` (menus hide what a request would not reach). */
+  admits(info: RequestInfo, group: string): boolean {
+    try {
+      for (const guard of this.guards) guard(info, group);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   get(group: string): GroupDispatcher | undefined {
     return this.dispatchers.get(group);
   }

@@ -72,6 +72,11 @@ describe('InstallPlan lifecycle of an in-process extension', () => {
   });
   after(() => k.close());
 
+  const menuNames = async (project: string): Promise<string[]> => {
+    const res = await k.call('GET', `/kapis/extensions.mortise.io/v1/menus?project=${project}`);
+    assert.equal(res.status, 200, res.text);
+    return (res.body.items as Array<{ name: string }>).map((i) => i.name);
+  };
   const inbox = async (project = 'shop') => k.call('GET', `${ANNOUNCEMENTS}/namespaces/${project}/inbox`);
 
   it('installs on create: the route answers, the Extension mirrors it, the history shows the states', async () => {
@@ -138,6 +143,9 @@ describe('InstallPlan lifecycle of an in-process extension', () => {
     const elsewhere = await inbox('lab');
     assert.equal(elsewhere.status, 404, elsewhere.text);
     assert.match(elsewhere.body.message, /not enabled in workspace "ws2"/);
+    // Its menu entry shows only where it is enabled.
+    assert.deepEqual(await menuNames('shop'), ['project-announcements']);
+    assert.deepEqual(await menuNames('lab'), []);
     await k.call('PATCH', `${INSTALL_PLANS}/announcements`, {
       body: { spec: { workspaces: null } },
       contentType: 'application/merge-patch+json',
@@ -145,6 +153,7 @@ describe('InstallPlan lifecycle of an in-process extension', () => {
     await waitForPlan(k, 'announcements', (r) => r.body.status?.observedGeneration === r.body.metadata.generation);
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal((await inbox('lab')).status, 200);
+    assert.deepEqual(await menuNames('lab'), ['project-announcements']);
   });
 
   it('uninstalls on delete (route gone, data kept), reinstalls, and purges on request', async () => {

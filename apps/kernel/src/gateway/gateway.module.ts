@@ -79,10 +79,19 @@ export class GatewayModule implements OnModuleInit, BeforeApplicationShutdown, O
   async onModuleInit(): Promise<void> {
     const app = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     const pipeline = this.pipeline;
-    // Menus ask whatever authorizer the pipeline has when they are asked, like requests do.
+    const dispatchers = this.wiring.dispatchers;
+    // Menus ask whatever authorizer the pipeline has when they are asked, like requests do, and
+    // hide entries whose requests the group's guards would refuse (an extension not enabled in
+    // the asked workspace).
     const authorizer: Authorizer = {
-      authorize: (caller, info) =>
-        pipeline.currentAuthorizer?.authorize(caller, info) ?? { allowed: true, reason: 'no authorizer configured' },
+      authorize: (caller, info) => {
+        if (info.isResourceRequest && info.apiGroup !== '' && !dispatchers.admits(info, info.apiGroup)) {
+          return { allowed: false, reason: `${info.apiGroup} is not enabled here` };
+        }
+        return (
+          pipeline.currentAuthorizer?.authorize(caller, info) ?? { allowed: true, reason: 'no authorizer configured' }
+        );
+      },
     };
     this.gateway = new Gateway({
       groups: this.wiring.groups,
