@@ -1,29 +1,16 @@
 import { CliError, ExitCode } from './exit-codes.js';
 import { EXTENSIONS_API } from './install-plan-client.js';
 import type { KernelClient } from './kernel-client.js';
+import type { MarketplaceItem as ServedItem, MarketplaceQuery as ServedQuery } from '@mortise/registry';
 
 export const MARKETPLACE_PATH = `${EXTENSIONS_API}/marketplace`;
 
-/** One extension as the marketplace API lists it. */
-export interface MarketplaceItem {
-  name: string;
-  displayName?: string;
-  description?: string;
-  provider?: string;
-  category?: string;
-  keywords?: string[];
-  versions?: string[];
-  recommendedVersion?: string;
-  installedVersion?: string;
-  state?: string;
-}
+/** One extension as the marketplace API lists it; older kernels' Extension objects lack the lists. */
+export type MarketplaceItem = Omit<ServedItem, 'keywords' | 'versions' | 'icon' | 'updated'> &
+  Partial<Pick<ServedItem, 'keywords' | 'versions'>>;
 
-export interface MarketplaceQuery {
-  q?: string;
-  category?: string;
-  provider?: string;
-  sort?: string;
-}
+/** The marketplace's filters; `sort` is passed through as typed, the kernel checks it. */
+export type MarketplaceQuery = Omit<ServedQuery, 'sort'> & { sort?: string };
 
 interface ExtensionObject {
   metadata: { name: string };
