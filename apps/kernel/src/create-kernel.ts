@@ -88,6 +88,8 @@ export interface KernelOptions {
   packages?: PackageSource;
   /** The kernel version extensions' `kernel` ranges are checked against; default this kernel's. */
   kernelVersion?: string;
+  /** Warm the first install up in the background once listening (default true; false to measure without it). */
+  warmUpFirstInstall?: boolean;
 }
 
 export interface RouteEntry {
@@ -264,7 +266,8 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   if (options.identity !== false && config.publicUrl === '') nest.get(Identity).useIssuer(url);
   readiness.markStarted();
   // After listening, never before: start-up time is not spent on it.
-  const warmUp = warmUpFirstInstall(rest, kinds, logger);
+  const warmUp =
+    options.warmUpFirstInstall === false ? { done: Promise.resolve() } : warmUpFirstInstall(rest, kinds, logger);
   logger.info({ port, host: config.host, store: config.store }, 'mortise kernel listening');
 
   let closing: Promise<void> | undefined;

@@ -1,7 +1,7 @@
-import type { KindRegistry } from '@mortise/api';
+import { compileSchemaValidator, type KindRegistry } from '@mortise/api';
 import type { ResourceRest } from '@mortise/apiserver';
 import type { Logger } from '@mortise/observability';
-import { registerSharedPackages } from '@mortise/runtime';
+import { RuntimeManifestSchema, registerSharedPackages } from '@mortise/runtime';
 
 /** Kinds whose first write is on the install path: compiling their validators costs ~100 ms each cold. */
 const INSTALL_KINDS = [{ group: 'extensions.mortise.io', kind: 'InstallPlan' }] as const;
@@ -14,7 +14,8 @@ export interface FirstInstallWarmUp {
 /**
  * Does, in the background once the kernel listens, the one-off work the first
  * install of a process would otherwise pay for: the InstallPlan validator
- * (~100 ms) and the runtime's module resolve hook (~70–150 ms). Never on the
+ * (~100 ms), the manifest and default config validators (~60 ms) and the
+ * runtime's module resolve hook (~70–150 ms). Never on the
  * start-up path: each step yields to the event loop first, so requests that
  * arrive meanwhile are served between steps, and a failure is only logged
  * (the first install then does the work itself, as before).
@@ -25,6 +26,9 @@ export function warmUpFirstInstall(rest: ResourceRest, kinds: KindRegistry, logg
       const def = kinds.findByKind(group, kind);
       if (def) rest.prepareValidator(def);
     }),
+    // The manifest check of every install, and the config check of an extension without a configSchema (~20–40 ms each).
+    () => compileSchemaValidator(RuntimeManifestSchema, 'extension.yaml'),
+    () => compileSchemaValidator({ type: 'object' }, 'config'),
     registerSharedPackages,
   ];
   const done = (async () => {
