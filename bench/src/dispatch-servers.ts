@@ -48,3 +48,4 @@ for (const [url, h] of [
 }
 process.on('message', () => process.send?.(process.cpuUsage()));
 process.send?.({ bareUrl, floorUrl, hostedUrl, headers });
+process.once('SIGTERM', () => process.exit(0));

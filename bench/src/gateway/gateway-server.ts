@@ -1,9 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ReverseProxy } from '@mortise/api';
 import { TEST_ADMIN_PASSWORD, passwordLogin, startTestKernel } from '@mortise/kernel';
-import { AccessControlModule } from '@mortise/tenancy';
 
 export interface StartedGateway {
   url: string;
@@ -19,10 +15,10 @@ export interface StartedGateway {
  * access log, and a ReverseProxy to the upstream.
  */
 export async function startGateway(upstream: string): Promise<StartedGateway> {
-  const auditDir = mkdtempSync(join(tmpdir(), 'mortise-bench-audit-'));
   const kernel = await startTestKernel({
     config: { logLevel: 'silent' },
-    modules: [AccessControlModule.forRoot({ auditDir, admins: ['admin'] })],
+    // The kernel's own access control (on by default), with the audit log in a fresh directory.
+    accessControl: { admins: ['admin'] },
   });
   const token = await passwordLogin(kernel.url, 'admin', TEST_ADMIN_PASSWORD);
   const route: ReverseProxy = {

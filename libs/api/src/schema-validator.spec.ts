@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidError } from './errors.js';
-import { compileSchemaValidator } from './schema-validator.js';
+import { compileSchemaValidator, compiledSchemaCount } from './schema-validator.js';
 import { ExtensionManifestSchema } from './kinds/extensions/extension.kind.js';
 
 describe(compileSchemaValidator.name, () => {
@@ -37,5 +37,24 @@ describe(compileSchemaValidator.name, () => {
 
   it('refuses a broken schema with InvalidError', () => {
     assert.throws(() => compileSchemaValidator({ type: 'nope' }, 'config schema'), InvalidError);
+  });
+
+  it('compiles equal schemas given as new objects once (a configSchema read from the store per install)', () => {
+    const schema = () => ({ type: 'object', properties: { sizeUnderTest: { type: 'integer', minimum: 7 } } });
+    compileSchemaValidator(schema(), 'config')({ sizeUnderTest: 7 });
+    const count = compiledSchemaCount();
+    const again = compileSchemaValidator(schema(), 'config');
+    assert.equal(compiledSchemaCount(), count);
+    again({ sizeUnderTest: 8 });
+    assert.throws(() => again({ sizeUnderTest: 6 }), InvalidError);
+  });
+
+  it('keeps a bounded number of schemas by content and still validates evicted ones', () => {
+    const schema = (i: number) => ({ type: 'object', properties: { [`field${i}`]: { type: 'integer', maximum: i } } });
+    for (let i = 0; i < 300; i++) compileSchemaValidator(schema(i), 'config');
+    assert.ok(compiledSchemaCount() <= 256, `${compiledSchemaCount()} schemas kept`);
+    const first = compileSchemaValidator(schema(0), 'config');
+    first({ field0: 0 });
+    assert.throws(() => first({ field0: 1 }), InvalidError);
   });
 });

@@ -253,12 +253,17 @@ export class ResourceRest {
   }
 
   private validate(def: KindDefinition, object: Resource): void {
+    this.prepareValidator(def)(object);
+  }
+
+  /** Compiles (once) the validator of a kind, so that its first write does not pay for it. */
+  prepareValidator(def: KindDefinition): ResourceValidator {
     let validator = this.validators.get(def);
     if (!validator) {
       validator = this.options.validatorFor(def);
       this.validators.set(def, validator);
     }
-    validator(object);
+    return validator;
   }
 
   /** A project-scoped object also carries its project's workspace, read from the Project object. */

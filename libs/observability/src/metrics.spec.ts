@@ -15,4 +15,31 @@ describe(KernelMetrics.name, () => {
     );
     assert.match(text, /mortise_store_operation_duration_seconds_count\{op="get",kind="Workspace"\} 1/);
   });
+
+  it('exposes request latency as a cumulative histogram per route, method and code', async () => {
+    const metrics = new KernelMetrics({ defaultMetrics: false });
+    metrics.observeRequest('/proxy/*', 'GET', 200, 0.004);
+    metrics.observeRequest('/proxy/*', 'GET', 200, 0.02);
+    metrics.observeRequest('/proxy/*', 'GET', 502, 20);
+    const text = await metrics.render();
+    assert.match(
+      text,
+      /mortise_http_request_duration_seconds_bucket\{route="\/proxy\/\*",method="GET",code="200",le="0.0025"\} 0/,
+    );
+    assert.match(
+      text,
+      /mortise_http_request_duration_seconds_bucket\{route="\/proxy\/\*",method="GET",code="200",le="0.005"\} 1/,
+    );
+    assert.match(
+      text,
+      /mortise_http_request_duration_seconds_bucket\{route="\/proxy\/\*",method="GET",code="200",le="\+Inf"\} 2/,
+    );
+    assert.match(
+      text,
+      /mortise_http_request_duration_seconds_sum\{route="\/proxy\/\*",method="GET",code="200"\} 0.024/,
+    );
+    assert.match(text, /mortise_http_request_duration_seconds_count\{route="\/proxy\/\*",method="GET",code="502"\} 1/);
+    assert.match(text, /mortise_http_requests_total\{route="\/proxy\/\*",method="GET",code="502"\} 1/);
+    assert.match(text, /# TYPE mortise_http_request_duration_seconds histogram/);
+  });
 });

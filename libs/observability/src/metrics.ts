@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { RequestSeries } from './request-series.js';
 
 /** Called by the store after each operation; kept as a plain callback so the store does not depend on prom-client. */
 export type StoreObserver = (op: string, kind: string, seconds: number) => void;
@@ -12,24 +13,16 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
  */
 export class KernelMetrics {
   readonly registry = new Registry();
-  private readonly requests: Counter<'route' | 'method' | 'code'>;
-  private readonly requestDuration: Histogram<'route' | 'method' | 'code'>;
+  private readonly requests: RequestSeries;
   private readonly storeDuration: Histogram<'op' | 'kind'>;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
-    this.requests = new Counter({
-      name: 'mortise_http_requests_total',
-      help: 'HTTP requests served, by route template, method and status code.',
-      labelNames: ['route', 'method', 'code'],
-      registers: [this.registry],
-    });
-    this.requestDuration = new Histogram({
-      name: 'mortise_http_request_duration_seconds',
-      help: 'Time from request received to response sent, by route template, method and status code.',
-      labelNames: ['route', 'method', 'code'],
-      buckets: LATENCY_BUCKETS,
-      registers: [this.registry],
+    this.requests = new RequestSeries(this.registry, LATENCY_BUCKETS, {
+      total: 'mortise_http_requests_total',
+      totalHelp: 'HTTP requests served, by route template, method and status code.',
+      duration: 'mortise_http_request_duration_seconds',
+      durationHelp: 'Time from request received to response sent, by route template, method and status code.',
     });
     this.storeDuration = new Histogram({
       name: 'mortise_store_operation_duration_seconds',
@@ -41,9 +34,7 @@ export class KernelMetrics {
   }
 
   observeRequest(route: string, method: string, code: number, seconds: number): void {
-    const labels = { route, method, code: String(code) };
-    this.requests.inc(labels);
-    this.requestDuration.observe(labels, seconds);
+    this.requests.observe(route, method, code, seconds);
   }
 
   readonly observeStore: StoreObserver = (op, kind, seconds) => {

@@ -49,8 +49,11 @@ export interface UpstreamHeaderOptions {
   trustForwardedFor: boolean;
 }
 
+/** The `Connection` values that name no other header: almost every response carries one of these. */
+const PLAIN_CONNECTION = new Set(['keep-alive', 'close', 'Keep-Alive', 'Close']);
+
 function connectionTokens(value: string | undefined): Set<string> | undefined {
-  if (!value) return undefined;
+  if (!value || PLAIN_CONNECTION.has(value)) return undefined;
   const tokens = value
     .split(',')
     .map((t) => t.trim().toLowerCase())

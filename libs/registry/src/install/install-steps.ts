@@ -32,6 +32,9 @@ export interface InstallStepsOptions {
   secrets: ConfigSecrets;
 }
 
+/** The config schema of an extension that declares none. */
+const ANY_CONFIG = { type: 'object' };
+
 export function backendOf(manifest: ExtensionManifest): 'module' | 'service' {
   return manifest.backend?.type ?? (manifest.backend?.service ? 'service' : 'module');
 }
@@ -85,7 +88,7 @@ export class InstallSteps {
     if (kernel) await this.checkKernel(version);
     const config = joinSecrets(plan.spec.config, secrets ?? (await this.options.secrets.read(plan.metadata.name)));
     compileSchemaValidator(
-      version.spec.configSchema ?? { type: 'object' },
+      version.spec.configSchema ?? ANY_CONFIG,
       `InstallPlan "${plan.metadata.name}" config`,
       'spec.config',
     )(config);

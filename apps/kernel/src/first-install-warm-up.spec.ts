@@ -1,0 +1,42 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiGroupRegistry, KindRegistry, registerKernelKinds, type KindDefinition } from '@mortise/api';
+import { ResourceRest } from '@mortise/apiserver';
+import { createLogger } from '@mortise/observability';
+import { MemoryStore } from '@mortise/store';
+import { warmUpFirstInstall } from './first-install-warm-up.js';
+
+function setUp(validatorFor: (def: KindDefinition) => () => void) {
+  const kinds = new KindRegistry(new ApiGroupRegistry());
+  registerKernelKinds(kinds);
+  const rest = new ResourceRest({ store: new MemoryStore(), kinds, validatorFor });
+  return { kinds, rest };
+}
+
+describe(warmUpFirstInstall.name, () => {
+  it('compiles the InstallPlan validator in the background, once, so the first install reuses it', async () => {
+    const compiled: string[] = [];
+    const { kinds, rest } = setUp((def) => {
+      compiled.push(def.kind);
+      return () => undefined;
+    });
+    const warmUp = warmUpFirstInstall(rest, kinds, createLogger({ level: 'silent' }));
+    // Nothing runs before the caller's turn of the event loop ends.
+    assert.deepEqual(compiled, []);
+    await warmUp.done;
+    assert.deepEqual(compiled, ['InstallPlan']);
+    rest.prepareValidator(kinds.findByKind('extensions.mortise.io', 'InstallPlan')!);
+    assert.deepEqual(compiled, ['InstallPlan']);
+  });
+
+  it('logs a failing step and still settles, leaving the work to the first install', async () => {
+    const { kinds, rest } = setUp(() => {
+      throw new Error('schema does not compile');
+    });
+    const warnings: string[] = [];
+    const logger = createLogger({ level: 'silent' });
+    logger.warn = ((_obj: unknown, msg: string) => void warnings.push(msg)) as typeof logger.warn;
+    await warmUpFirstInstall(rest, kinds, logger).done;
+    assert.deepEqual(warnings, ['first-install warm-up step failed']);
+  });
+});
