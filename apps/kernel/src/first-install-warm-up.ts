@@ -1,7 +1,7 @@
 import { compileSchemaValidator, type KindRegistry } from '@mortise/api';
 import type { ResourceRest } from '@mortise/apiserver';
 import type { Logger } from '@mortise/observability';
-import { RuntimeManifestSchema, registerSharedPackages } from '@mortise/runtime';
+import { RuntimeManifestSchema } from '@mortise/runtime';
 
 /** Kinds whose first write is on the install path: compiling their validators costs ~100 ms each cold. */
 const INSTALL_KINDS = [{ group: 'extensions.mortise.io', kind: 'InstallPlan' }] as const;
@@ -14,8 +14,9 @@ export interface FirstInstallWarmUp {
 /**
  * Does, in the background once the kernel listens, the one-off work the first
  * install of a process would otherwise pay for: the InstallPlan validator
- * (~100 ms), the manifest and default config validators (~60 ms) and the
- * runtime's module resolve hook (~70–150 ms). Never on the
+ * (~100 ms) and the manifest and default config validators (~60 ms). The
+ * runtime's module resolve hook (~70–150 ms) is left to the first install:
+ * its loader thread would cost every idle kernel ~12 MiB. Never on the
  * start-up path: each step yields to the event loop first, so requests that
  * arrive meanwhile are served between steps, and a failure is only logged
  * (the first install then does the work itself, as before).
@@ -29,7 +30,6 @@ export function warmUpFirstInstall(rest: ResourceRest, kinds: KindRegistry, logg
     // The manifest check of every install, and the config check of an extension without a configSchema (~20–40 ms each).
     () => compileSchemaValidator(RuntimeManifestSchema, 'extension.yaml'),
     () => compileSchemaValidator({ type: 'object' }, 'config'),
-    registerSharedPackages,
   ];
   const done = (async () => {
     for (const step of steps) {
