@@ -31,7 +31,8 @@ export function projectFiles(n: ScaffoldNames, kind: ExtensionKind): Record<stri
     files: ['dist', 'extension.yaml'],
     scripts: {
       build: 'tsc -p .',
-      test: 'tsc -p . && node --test dist/',
+      // Files, not `dist/`: Node 22+ reads a directory argument as one file. The shell expands the glob.
+      test: 'tsc -p . && node --test dist/*.test.js',
       ...(kind === 'service' ? { start: 'node dist/main.js' } : {}),
     },
     // An in-process extension gets the SDK, Nest and rxjs from the kernel at run time: all dev-only.
