@@ -69,7 +69,8 @@ export class Gateway {
 
   constructor(private readonly options: GatewayOptions) {
     this.apiServices = new ApiServiceTable(options.groups);
-    this.menus = new MenuCatalog(options.authorizer);
+    const sink = options.dispatchers;
+    this.menus = new MenuCatalog(options.authorizer, (info, group) => sink?.admits?.(info, group) ?? true);
     this.dispatch = new ProxyDispatch(new UpstreamProxy({ maxRetries: options.maxRetries ?? 2 }), options.identity, {
       credentialCookies: options.credentialCookies ?? DEFAULT_CREDENTIAL_COOKIES,
       trustForwardedFor: options.trustForwardedFor ?? false,

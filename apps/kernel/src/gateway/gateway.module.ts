@@ -18,7 +18,6 @@ import {
 } from '@mortise/api';
 import { CONTROLLER_HOST, LOGGER, REQUEST_PIPELINE, RESOURCE_STORE, type RequestPipeline } from '@mortise/apiserver';
 import {
-  EXTENSION_FILES,
   Gateway,
   GatewayCatalog,
   IDENTITY_TOKEN_SIGNER,
@@ -49,7 +48,7 @@ export interface GatewayWiring {
   groups: ApiGroupRegistry;
   /** The pipeline's group dispatch: APIService groups are served through it. */
   dispatchers: GroupDispatcherRegistry;
-  /** Where installed packages' files are, for `file` JSBundles; an `EXTENSION_FILES` provider takes precedence. */
+  /** Where installed packages' files are, for `file` JSBundles (the kernel: the runtime's package directories). */
   files?: ExtensionFiles;
 }
 
@@ -69,7 +68,6 @@ export class GatewayModule implements OnModuleInit, BeforeApplicationShutdown, O
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CONTROLLER_HOST) private readonly controllers: ControllerHost,
     @Optional() @Inject(IDENTITY_TOKEN_SIGNER) private readonly signer?: IdentityTokenSigner & { issuer?: string },
-    @Optional() @Inject(EXTENSION_FILES) private readonly files?: ExtensionFiles,
   ) {}
 
   static forRoot(wiring: GatewayWiring): DynamicModule {
@@ -79,26 +77,17 @@ export class GatewayModule implements OnModuleInit, BeforeApplicationShutdown, O
   async onModuleInit(): Promise<void> {
     const app = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     const pipeline = this.pipeline;
-    const dispatchers = this.wiring.dispatchers;
-    // Menus ask whatever authorizer the pipeline has when they are asked, like requests do, and
-    // hide entries whose requests the group's guards would refuse (an extension not enabled in
-    // the asked workspace).
+    // Menus ask whatever authorizer the pipeline has when they are asked, like requests do.
     const authorizer: Authorizer = {
-      authorize: (caller, info) => {
-        if (info.isResourceRequest && info.apiGroup !== '' && !dispatchers.admits(info, info.apiGroup)) {
-          return { allowed: false, reason: `${info.apiGroup} is not enabled here` };
-        }
-        return (
-          pipeline.currentAuthorizer?.authorize(caller, info) ?? { allowed: true, reason: 'no authorizer configured' }
-        );
-      },
+      authorize: (caller, info) =>
+        pipeline.currentAuthorizer?.authorize(caller, info) ?? { allowed: true, reason: 'no authorizer configured' },
     };
     this.gateway = new Gateway({
       groups: this.wiring.groups,
       dispatchers: this.wiring.dispatchers,
       authorizer,
       identity: this.identityTokens(),
-      ...((this.files ?? this.wiring.files) ? { extensionFiles: this.files ?? this.wiring.files } : {}),
+      ...(this.wiring.files ? { extensionFiles: this.wiring.files } : {}),
     });
     registerGatewayRoutes(app, this.gateway, { publicRoutes: pipeline.publicRoutes });
     this.catalog = new GatewayCatalog(this.store, this.gateway, {

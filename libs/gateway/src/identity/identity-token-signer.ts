@@ -46,5 +46,3 @@ export class JwtIdentityTokenSigner implements IdentityTokenSigner {
 
 /** Injection token under which identity provides the kernel's `IdentityTokenSigner` (keys published at `/oauth/keys`). */
 export const IDENTITY_TOKEN_SIGNER = Symbol.for('mortise.identity-token-signer');
-/** Injection token for the `ExtensionFiles` the registry provides (where installed packages live). */
-export const EXTENSION_FILES = Symbol.for('mortise.extension-files');

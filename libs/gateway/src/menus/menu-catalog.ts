@@ -69,7 +69,14 @@ export class MenuCatalog {
   private readonly byObject = new Map<string, CatalogEntry[]>();
   private readonly listeners = new Set<Listener>();
 
-  constructor(private readonly authorizer: Authorizer) {}
+  /**
+   * `admits` is the group dispatch's guard check: an entry whose request it
+   * would refuse (its extension is not enabled in the asked workspace) is hidden.
+   */
+  constructor(
+    private readonly authorizer: Authorizer,
+    private readonly admits: (info: RequestInfo, group: string) => boolean = () => true,
+  ) {}
 
   set(object: ExtensionEntry): void {
     const extension = extensionOf(object) ?? object.metadata.name;
@@ -103,6 +110,7 @@ export class MenuCatalog {
         if (!permission) return item;
         const info = permissionRequest(permission, query);
         if (!info) return undefined;
+        if (info.isResourceRequest && info.apiGroup !== '' && !this.admits(info, info.apiGroup)) return undefined;
         const decision = await this.authorizer.authorize(caller, info);
         return decision.allowed ? item : undefined;
       }),

@@ -18,6 +18,8 @@ export interface GroupDispatchContext {
 export interface GroupDispatcherSink {
   set(group: string, dispatcher: ApiServiceDispatcher): void;
   delete(group: string, dispatcher?: ApiServiceDispatcher): void;
+  /** Whether the group's guards let a request like `info` in (an extension not enabled in a workspace: no). */
+  admits?(info: RequestInfo, group: string): boolean;
 }
 
 /** `/kapis/{group}/{version}/...` → version, without allocating a split. */
