@@ -1,7 +1,6 @@
 import { LogController, type FastifyBaseLogger, type FastifyServerOptions } from 'fastify';
-import type { Logger } from '@mortise/observability';
+import { deferredChildLoggerFactory, type Logger } from '@mortise/observability';
 import { requestIdFrom, REQUEST_ID_HEADER } from './request-id.js';
-import { requestLoggerFactory } from './request-logger.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
@@ -15,7 +14,7 @@ export interface ServerOptions {
  * `X-Request-Id` or generated) becomes `request.id` and the `requestId` of
  * every request log line; the body limit applies to every route. Fastify's
  * own two lines per request are off: the pipeline writes one audit/access line.
- * A request's child logger is made only when the request logs.
+ * A request's child logger is made only when the request logs something.
  */
 export function fastifyServerOptions(
   options: ServerOptions,
@@ -24,7 +23,8 @@ export function fastifyServerOptions(
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     genReqId: (req) => requestIdFrom(req.headers[REQUEST_ID_HEADER]),
-    childLoggerFactory: requestLoggerFactory,
+    childLoggerFactory: (logger, bindings, childOptions) =>
+      deferredChildLoggerFactory(logger as Logger, bindings, childOptions),
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
