@@ -1,10 +1,16 @@
-/** Child process of extension-dispatch.bench: a bare Nest app and an in-memory kernel hosting the same handler. */
+/**
+ * Child process of extension-dispatch.bench: a bare Nest app, the in-memory
+ * kernel and a real kernel hosting the same handler, plus the hijack-only floor.
+ */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { InMemoryKernel, writeExtensionPackage } from '@mortise/runtime';
+import { startTestKernel } from '@mortise/kernel';
 import { PingModule } from './ping.extension.js';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 
 const GROUP = 'ping.bench.mortise.io';
 const PATH = `/kapis/${GROUP}/v1/namespaces/p1/ping`;
@@ -13,15 +19,27 @@ const bare = await NestFactory.create(PingModule, new FastifyAdapter(), { logger
 bare.setGlobalPrefix(`kapis/${GROUP}/v1`);
 await bare.listen(0, '127.0.0.1');
 
-const kernel = await InMemoryKernel.start({
-  users: { bench: { rules: [{ apiGroups: [GROUP], resources: ['ping'], verbs: ['list', 'get'] }] } },
-});
-await kernel.runtime.install(
-  await writeExtensionPackage(
+const pingPackage = () =>
+  writeExtensionPackage(
     { name: 'ping', version: '1.0.0', backend: { group: GROUP } },
     new URL('./ping.extension.js', import.meta.url),
-  ),
-);
+  );
+
+const memory = await InMemoryKernel.start({
+  users: { bench: { rules: [{ apiGroups: [GROUP], resources: ['ping'], verbs: ['list', 'get'] }] } },
+});
+await memory.runtime.install(await pingPackage());
+
+// The production pipeline: request id, identity's ES256 access token (verified
+// once, then cached), RBAC authorization with audit of denials, metrics and
+// the access log, then dispatch into the runtime.
+const kernel = await startTestKernel({
+  config: { logLevel: 'silent' },
+  accessControl: { admins: ['admin'] },
+  warmUpFirstInstall: false,
+});
+await kernel.kernel.extensions.install(await pingPackage());
+
 // The floor: a root Fastify handing every request to a never-listening Nest sub-app, nothing else.
 const sub = await NestFactory.create(PingModule, new FastifyAdapter(), { logger: false });
 sub.setGlobalPrefix(`kapis/${GROUP}/v1`);
@@ -34,18 +52,36 @@ root.addHook('onRequest', async (request, reply) => {
   subFastify.routing(request.raw, reply.raw);
   return reply;
 });
-const floorUrl = `${await root.listen({ port: 0, host: '127.0.0.1' })}${PATH}`;
 
-const bareUrl = `${await bare.getUrl()}${PATH}`;
-const hostedUrl = `${await kernel.listen()}${PATH}`;
-const headers = { authorization: 'Bearer bench' };
-for (const [url, h] of [
-  [bareUrl, {}],
-  [hostedUrl, headers],
-] as const) {
-  const res = await fetch(url, { headers: h });
+const sides = {
+  bare: { url: `${await bare.getUrl()}${PATH}`, headers: {} },
+  floor: { url: `${await root.listen({ port: 0, host: '127.0.0.1' })}${PATH}`, headers: {} },
+  memory: { url: `${await memory.listen()}${PATH}`, headers: { authorization: 'Bearer bench' } },
+  kernel: { url: `${kernel.url}${PATH}`, headers: { authorization: `Bearer ${kernel.adminToken}` } },
+};
+for (const { url, headers } of Object.values(sides)) {
+  const res = await fetch(url, { headers });
   if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
 }
-process.on('message', () => process.send?.(process.cpuUsage()));
-process.send?.({ bareUrl, floorUrl, hostedUrl, headers });
+export type DispatchSides = typeof sides;
+// 'cpu' → the CPU time used so far; 'profile' starts a CPU profile, '<file>.cpuprofile' writes it.
+const inspector = new Session();
+process.on('message', (message) => {
+  if (message === 'profile') {
+    inspector.connect();
+    void inspector
+      .post('Profiler.enable')
+      .then(() => inspector.post('Profiler.start'))
+      .then(() => process.send?.('profiling'));
+  } else if (typeof message === 'string' && message.endsWith('.cpuprofile')) {
+    void inspector.post('Profiler.stop').then(({ profile }) => {
+      writeFileSync(message, JSON.stringify(profile));
+      inspector.disconnect();
+      process.send?.(message);
+    });
+  } else {
+    process.send?.(process.cpuUsage());
+  }
+});
+process.send?.(sides);
 process.once('SIGTERM', () => process.exit(0));

@@ -5,21 +5,30 @@
  * this process, one side at a time. The ratio is of the server's CPU time
  * per request (see `cpuPerRequest`); the median over rounds is reported.
  * Run: node bench/dist/extension-dispatch.bench.js [seconds-per-round] [rounds]
+ * Sides, each measured against bare in the same round:
+ *   kernel  the real kernel's pipeline (the goal is measured here)
+ *   memory  the in-memory kernel of the SDK harness
+ *   floor   a root Fastify hijacking into a Nest sub-app, no kernel work
+ * Env: DISPATCH_SIDES=kernel,memory,floor picks sides (default all);
+ * DISPATCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p" passes Node flags
+ * to the server process (profile it).
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { load, median } from './bench-load.js';
+import type { DispatchSides } from './dispatch-servers.js';
 
 const seconds = Number(process.argv[2] ?? 2);
 const rounds = Number(process.argv[3] ?? 8);
 
-const server = fork(fileURLToPath(new URL('./dispatch-servers.js', import.meta.url)), [], { stdio: 'inherit' });
-const { bareUrl, floorUrl, hostedUrl, headers } = await new Promise<{
-  bareUrl: string;
-  floorUrl: string;
-  hostedUrl: string;
-  headers: Record<string, string>;
-}>((resolve) => server.once('message', (m) => resolve(m as never)));
+const sideNames = (process.env['DISPATCH_SIDES'] ?? 'kernel,memory,floor').split(',').filter(Boolean) as Array<
+  Exclude<keyof DispatchSides, 'bare'>
+>;
+const server = fork(fileURLToPath(new URL('./dispatch-servers.js', import.meta.url)), [], {
+  stdio: 'inherit',
+  execArgv: (process.env['DISPATCH_SERVER_FLAGS'] ?? '').split(' ').filter(Boolean),
+});
+const sides = await new Promise<DispatchSides>((resolve) => server.once('message', (m) => resolve(m as never)));
 
 // The server's CPU time per request is the measure: throughput on this
 // shared machine drifts by a factor of two within a minute, CPU time per
@@ -43,11 +52,13 @@ async function cpuPerRequest(url: string, h: Record<string, string> = {}) {
   return { micros: used / result.requests, rps: result.rps, failed: result.failed };
 }
 
-async function abba(a: string, b: string, bHeaders: Record<string, string>) {
-  const a1 = await cpuPerRequest(a);
-  const b1 = await cpuPerRequest(b, bHeaders);
-  const b2 = await cpuPerRequest(b, bHeaders);
-  const a2 = await cpuPerRequest(a);
+type Side = { url: string; headers: Record<string, string> };
+
+async function abba(a: Side, b: Side) {
+  const a1 = await cpuPerRequest(a.url, a.headers);
+  const b1 = await cpuPerRequest(b.url, b.headers);
+  const b2 = await cpuPerRequest(b.url, b.headers);
+  const a2 = await cpuPerRequest(a.url, a.headers);
   const aMicros = (a1.micros + a2.micros) / 2;
   const bMicros = (b1.micros + b2.micros) / 2;
   return {
@@ -60,42 +71,36 @@ async function abba(a: string, b: string, bHeaders: Record<string, string>) {
   };
 }
 
-await abba(bareUrl, hostedUrl, headers);
-const ratios: number[] = [];
-const floorRatios: number[] = [];
-const rpsRatios: number[] = [];
-const bareMicros: number[] = [];
-const hostedMicros: number[] = [];
-const bareRps: number[] = [];
-const hostedRps: number[] = [];
-let failed = 0;
+for (const name of sideNames) await abba(sides.bare, sides[name]);
+const results = new Map(sideNames.map((name) => [name, [] as Array<Awaited<ReturnType<typeof abba>>>]));
 for (let round = 0; round < rounds; round++) {
-  const hosted = await abba(bareUrl, hostedUrl, headers);
-  const floor = await abba(bareUrl, floorUrl, {});
-  ratios.push(hosted.ratio);
-  floorRatios.push(floor.ratio);
-  rpsRatios.push(hosted.bRps / hosted.aRps);
-  bareMicros.push(hosted.aMicros);
-  hostedMicros.push(hosted.bMicros);
-  bareRps.push(hosted.aRps);
-  hostedRps.push(hosted.bRps);
-  failed += hosted.failed + floor.failed;
-  console.log(
-    `round ${round + 1}: bare ${hosted.aMicros.toFixed(1)} µs/req (${Math.round(hosted.aRps)} rps), in-process ${hosted.bMicros.toFixed(1)} µs/req (${Math.round(hosted.bRps)} rps): ratio ${hosted.ratio.toFixed(2)} (rps ratio ${(hosted.bRps / hosted.aRps).toFixed(2)}); hijack-only floor ratio ${floor.ratio.toFixed(2)}`,
-  );
+  const line: string[] = [];
+  for (const name of sideNames) {
+    const r = await abba(sides.bare, sides[name]);
+    results.get(name)?.push(r);
+    line.push(
+      `${name} ${r.ratio.toFixed(2)} (bare ${r.aMicros.toFixed(1)} µs/req, ${name} ${r.bMicros.toFixed(1)} µs/req, rps ratio ${(r.bRps / r.aRps).toFixed(2)})`,
+    );
+  }
+  console.log(`round ${round + 1}: ${line.join('; ')}`);
 }
+const summary = (rs: Array<Awaited<ReturnType<typeof abba>>>) => {
+  const ratios = rs.map((r) => r.ratio);
+  return {
+    ratio: Number(median(ratios).toFixed(2)),
+    ratioRange: [Math.min(...ratios), Math.max(...ratios)].map((x) => Number(x.toFixed(2))),
+    bareMicrosPerRequest: Number(median(rs.map((r) => r.aMicros)).toFixed(1)),
+    microsPerRequest: Number(median(rs.map((r) => r.bMicros)).toFixed(1)),
+    addedMicros: Number(median(rs.map((r) => r.bMicros - r.aMicros)).toFixed(1)),
+    rpsRatio: Number(median(rs.map((r) => r.bRps / r.aRps)).toFixed(2)),
+    failed: rs.reduce((n, r) => n + r.failed, 0),
+  };
+};
 console.log(
   JSON.stringify({
     bench: 'extension-dispatch',
-    bareMicrosPerRequest: Number(median(bareMicros).toFixed(1)),
-    inProcessMicrosPerRequest: Number(median(hostedMicros).toFixed(1)),
-    bareRps: Math.round(median(bareRps)),
-    inProcessRps: Math.round(median(hostedRps)),
-    ratio: Number(median(ratios).toFixed(2)),
-    rpsRatio: Number(median(rpsRatios).toFixed(2)),
     goal: 0.8,
-    hijackOnlyRatio: Number(median(floorRatios).toFixed(2)),
-    failed,
+    ...Object.fromEntries([...results].map(([name, rs]) => [name, summary(rs)])),
   }),
 );
 server.kill();

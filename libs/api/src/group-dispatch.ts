@@ -19,7 +19,8 @@ export interface DispatchContext {
 export interface GroupDispatcher {
   /** Who answers, for logs and metrics: `extension/announcements`. */
   readonly name: string;
-  dispatch(request: IncomingMessage, response: ServerResponse, context: DispatchContext): Promise<void>;
+  /** May answer synchronously once the request is handed over (an in-process extension does). */
+  dispatch(request: IncomingMessage, response: ServerResponse, context: DispatchContext): Promise<void> | void;
 }
 
 /**

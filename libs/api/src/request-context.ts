@@ -43,10 +43,11 @@ export interface AuthenticationRequest {
 /**
  * One credential strategy. Returns undefined when the request carries no
  * credential of its kind; throws UnauthorizedError when it carries one that
- * is invalid (expired, revoked, forged).
+ * is invalid (expired, revoked, forged). May answer synchronously (a cached
+ * credential): the pipeline then needs no promise for the request.
  */
 export interface Authenticator {
-  authenticate(request: AuthenticationRequest): Promise<Caller | undefined>;
+  authenticate(request: AuthenticationRequest): Promise<Caller | undefined> | Caller | undefined;
 }
 
 export type RequestVerb =

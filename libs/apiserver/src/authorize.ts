@@ -13,23 +13,33 @@ function describeRequest(info: RequestInfo): string {
   return `${info.verb} ${resource}${name}${group}${where}`;
 }
 
+/** The ForbiddenError for a denial, naming what was refused and why. */
+export function deniedError(caller: Caller, info: RequestInfo, decision: Decision): ForbiddenError {
+  return new ForbiddenError(
+    `user "${caller.user.username}" cannot ${describeRequest(info)}${decision.reason ? `: ${decision.reason}` : ''}`,
+  );
+}
+
+function checked(caller: Caller, info: RequestInfo, decision: Decision, record?: (d: Decision) => void): Decision {
+  record?.(decision);
+  if (!decision.allowed) throw deniedError(caller, info, decision);
+  return decision;
+}
+
 /**
  * Asks the authorizer once; a denial becomes ForbiddenError naming what was
  * refused and why.
  * `record` sees every decision, allowed or not, before anything is thrown.
+ * Synchronous (throwing) when the authorizer answers synchronously, as the
+ * RBAC authorizer does; otherwise a promise (rejecting).
  */
-export async function authorize(
+export function authorize(
   authorizer: Authorizer,
   caller: Caller,
   info: RequestInfo,
   record?: (decision: Decision) => void,
-): Promise<Decision> {
-  const decision = await authorizer.authorize(caller, info);
-  record?.(decision);
-  if (!decision.allowed) {
-    throw new ForbiddenError(
-      `user "${caller.user.username}" cannot ${describeRequest(info)}${decision.reason ? `: ${decision.reason}` : ''}`,
-    );
-  }
-  return decision;
+): Decision | Promise<Decision> {
+  const decision = authorizer.authorize(caller, info);
+  if (decision instanceof Promise) return decision.then((d) => checked(caller, info, d, record));
+  return checked(caller, info, decision, record);
 }

@@ -1,4 +1,5 @@
 import {
+  ANONYMOUS_CALLER,
   ForbiddenError,
   NotFoundError,
   UnauthorizedError,
@@ -130,63 +131,99 @@ export class RequestPipeline {
     app.decorateRequest('dispatchedTo', null);
     app.decorateRequest('decision', null);
 
-    // Callback-style hooks where nothing is awaited: an async hook costs a promise and a microtask per request.
-    app.addHook('onRequest', (request, reply, done) => {
-      request.receivedAt = process.hrtime.bigint();
-      void reply.header(REQUEST_ID_HEADER, request.id);
-      done();
-    });
-    app.addHook('onRequest', async (request) => {
-      request.requestInfo = resolveRequestInfo(request.method, request.url);
-      const isPublic = this.publicRoutes.isPublic(request.requestInfo.path);
-      try {
-        request.caller = await authenticate(this.authenticators, {
-          method: request.method,
-          url: request.url,
-          headers: request.headers,
-          ip: request.ip,
-        });
-      } catch (err) {
-        // A stale credential must not break the public endpoints (health probes, token refresh).
-        if (!(isPublic && err instanceof UnauthorizedError)) throw err;
-        request.caller = await authenticate([], request);
-      }
-      if (isPublic) return;
-      const mustLogIn = this.authenticationRequired && request.caller.credential === 'anonymous';
-      if (this.authorizer) {
-        try {
-          await authorize(this.authorizer, request.caller, request.requestInfo, (d) => (request.decision = d));
-        } catch (err) {
-          request.log.warn(
-            { user: request.caller.user.username, verb: request.requestInfo.verb, path: request.requestInfo.path },
-            'request denied',
-          );
-          // Refused without a credential: the answer is "log in" (401), not "forbidden".
-          throw mustLogIn && err instanceof ForbiddenError ? loginRequired() : err;
-        }
-      } else if (mustLogIn) {
-        throw loginRequired();
-      }
-    });
-    if (this.dispatchers) {
-      const dispatchers = this.dispatchers;
-      app.addHook('onRequest', async (request, reply) => {
-        const dispatcher = dispatchers.route(request.requestInfo);
-        if (!dispatcher) return;
-        request.dispatchedTo = dispatcher.name;
-        reply.hijack();
-        await dispatcher.dispatch(request.raw, reply.raw, {
-          requestId: request.id,
-          caller: request.caller,
-          info: request.requestInfo,
-        });
-        return reply;
-      });
-    }
+    // One callback-style hook for every stage: a request whose credential
+    // and decision are cached passes without a promise or a microtask.
+    app.addHook('onRequest', (request, reply, done) => this.begin(request, reply, done));
     app.addHook('onResponse', (request, reply, done) => {
       this.complete(request, reply);
       done();
     });
+  }
+
+  /** Request id and timing, RequestInfo, then authentication. */
+  private begin(request: FastifyRequest, reply: FastifyReply, done: HookDone): void {
+    request.receivedAt = process.hrtime.bigint();
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    const info = (request.requestInfo = resolveRequestInfo(request.method, request.url));
+    const isPublic = this.publicRoutes.isPublic(info.path);
+    let caller: Caller | Error | Promise<Caller>;
+    try {
+      caller = authenticate(this.authenticators, request);
+    } catch (err) {
+      caller = this.unauthenticated(err, isPublic);
+    }
+    if (caller instanceof Promise) {
+      caller.then(
+        (c) => this.authenticated(request, reply, done, c, isPublic),
+        (err: unknown) => this.authenticated(request, reply, done, this.unauthenticated(err, isPublic), isPublic),
+      );
+    } else {
+      this.authenticated(request, reply, done, caller, isPublic);
+    }
+  }
+
+  /** A stale credential must not break the public endpoints (health probes, token refresh). */
+  private unauthenticated(err: unknown, isPublic: boolean): Caller | Error {
+    return isPublic && err instanceof UnauthorizedError ? ANONYMOUS_CALLER : asError(err);
+  }
+
+  /** Authorization of a non-public request. */
+  private authenticated(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: HookDone,
+    caller: Caller | Error,
+    isPublic: boolean,
+  ): void {
+    if (caller instanceof Error) return done(caller);
+    request.caller = caller;
+    if (isPublic) return this.dispatch(request, reply, done);
+    const mustLogIn = this.authenticationRequired && caller.credential === 'anonymous';
+    if (!this.authorizer) return mustLogIn ? done(loginRequired()) : this.dispatch(request, reply, done);
+    let decision: Decision | Promise<Decision>;
+    try {
+      decision = authorize(this.authorizer, caller, request.requestInfo, (d) => (request.decision = d));
+    } catch (err) {
+      return done(this.refused(request, err, mustLogIn));
+    }
+    if (decision instanceof Promise) {
+      decision.then(
+        () => this.dispatch(request, reply, done),
+        (err: unknown) => done(this.refused(request, err, mustLogIn)),
+      );
+    } else {
+      this.dispatch(request, reply, done);
+    }
+  }
+
+  private refused(request: FastifyRequest, err: unknown, mustLogIn: boolean): Error {
+    request.log.warn(
+      { user: request.caller.user.username, verb: request.requestInfo.verb, path: request.requestInfo.path },
+      'request denied',
+    );
+    // Refused without a credential: the answer is "log in" (401), not "forbidden".
+    return mustLogIn && err instanceof ForbiddenError ? loginRequired() : asError(err);
+  }
+
+  /** Hands a request for a dispatched group to its backend, raw and body unread; anything else goes on to its route. */
+  private dispatch(request: FastifyRequest, reply: FastifyReply, done: HookDone): void {
+    let handedOver: Promise<void> | void;
+    try {
+      // A group's guards may refuse here (e.g. an extension not enabled in the workspace).
+      const dispatcher = this.dispatchers?.route(request.requestInfo);
+      if (!dispatcher) return done();
+      request.dispatchedTo = dispatcher.name;
+      reply.hijack();
+      handedOver = dispatcher.dispatch(request.raw, reply.raw, {
+        requestId: request.id,
+        caller: request.caller,
+        info: request.requestInfo,
+      });
+    } catch (err) {
+      return done(asError(err));
+    }
+    if (handedOver instanceof Promise) handedOver.then(() => done(), done);
+    else done();
   }
 
   /** Error and not-found handlers answering with a Status, for a root instance not managed by Nest. */
@@ -215,6 +252,12 @@ export class RequestPipeline {
       }
     }
   }
+}
+
+type HookDone = (err?: Error) => void;
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }
 
 function loginRequired(): UnauthorizedError {

@@ -54,6 +54,7 @@ describe(resolveRequestInfo.name, () => {
         { verb: 'watch', resource: 'widgets', scope: 'namespace', project: 'web' },
       ],
       ['GET', '/kapis/g.io/v1/things/a%20b', { name: 'a b' }],
+      ['get', '/kapis/g.io//v1/namespaces/p//things/', { verb: 'list', resource: 'things', project: 'p' }],
       ['GET', '/kapis/g.io/v1/things/a%E0%A4%A', { name: 'a%E0%A4%A' }],
     ];
     for (const [method, url, expected] of cases) {
@@ -77,6 +78,9 @@ describe(resolveRequestInfo.name, () => {
       ['HEAD', '/kapis/iam.mortise.io', 'head'],
       ['OPTIONS', '/kapis/iam.mortise.io/v1/users', 'options'],
       ['GET', '/kapis/g.io/v1/a/b/c/d', 'get'],
+      ['GET', '/kapis/g.io/v1/namespaces/p/a/b/c/d', 'get'],
+      ['GET', '/kapis/g.io/v1/workspaces/w/status/a/b', 'get'],
+      ['PUT', '/kapis/g.io/v1/things/a/b/c?watch=true', 'put'],
     ];
     for (const [method, url, verb] of cases) {
       it(`${method} ${url}`, () => {

@@ -28,7 +28,7 @@ function isWatch(query: string): boolean {
 }
 
 function resourceVerb(method: string, hasName: boolean, watch: boolean): RequestVerb | undefined {
-  switch (method.toUpperCase()) {
+  switch (method) {
     case 'GET':
     case 'HEAD':
       if (watch) return 'watch';
@@ -41,9 +41,34 @@ function resourceVerb(method: string, hasName: boolean, watch: boolean): Request
       return 'patch';
     case 'DELETE':
       return hasName ? 'delete' : 'deletecollection';
-    default:
-      return undefined;
+    default: {
+      const upper = method.toUpperCase();
+      return upper === method ? undefined : resourceVerb(upper, hasName, watch);
+    }
   }
+}
+
+/** Most segments a resource path has after the prefix: group, version, scope, its name, resource, name, subresource. */
+const MAX_RESOURCE_SEGMENTS = 7;
+
+/**
+ * The non-empty, decoded segments of `path` after `from`, or undefined when
+ * there are more than a resource path can have. One pass with `indexOf`:
+ * `split`/`filter`/`map` showed on the hot path.
+ */
+function resourceSegments(path: string, from: number): string[] | undefined {
+  const segments: string[] = [];
+  let start = from;
+  while (start < path.length) {
+    let end = path.indexOf('/', start);
+    if (end < 0) end = path.length;
+    if (end > start) {
+      if (segments.length === MAX_RESOURCE_SEGMENTS) return undefined;
+      segments.push(decodeSegment(path.slice(start, end)));
+    }
+    start = end + 1;
+  }
+  return segments;
 }
 
 /**
@@ -63,34 +88,34 @@ export function resolveRequestInfo(method: string, url: string): RequestInfo {
   const query = q < 0 ? '' : url.slice(q + 1);
   if (!path.startsWith(`${RESOURCE_API_PREFIX}/`)) return nonResource(path, method);
 
-  const parts = path
-    .slice(RESOURCE_API_PREFIX.length + 1)
-    .split('/')
-    .filter((p) => p !== '')
-    .map(decodeSegment);
-  if (parts.length < 3) return nonResource(path, method);
+  const parts = resourceSegments(path, RESOURCE_API_PREFIX.length + 1);
+  if (parts === undefined || parts.length < 3) return nonResource(path, method);
 
-  const [apiGroup = '', apiVersion = ''] = parts;
-  let rest = parts.slice(2);
+  const apiGroup = parts[0] ?? '';
+  const apiVersion = parts[1] ?? '';
+  // `rest` is parts[first..]: the resource, its name and subresource, after any scope.
+  let first = 2;
   let scope: RequestScope = 'global';
   let workspace = '';
   let project = '';
 
-  const scopeSegment = rest[0];
-  if ((scopeSegment === 'workspaces' || scopeSegment === 'namespaces') && rest.length > 1) {
-    const scopeName = rest[1] ?? '';
+  const scopeSegment = parts[2];
+  if ((scopeSegment === 'workspaces' || scopeSegment === 'namespaces') && parts.length > 3) {
+    const scopeName = parts[3] ?? '';
     if (scopeSegment === 'workspaces') workspace = scopeName;
     else project = scopeName;
-    const next = rest[2];
+    const next = parts[4];
     if (next !== undefined && !SCOPE_SUBRESOURCES.has(next)) {
       scope = scopeSegment === 'workspaces' ? 'workspace' : 'namespace';
-      rest = rest.slice(2);
+      first = 4;
     }
   }
 
-  const [resource = '', name = '', subresource = ''] = rest;
+  const resource = parts[first] ?? '';
+  const name = parts[first + 1] ?? '';
+  const subresource = parts[first + 2] ?? '';
   const verb = resourceVerb(method, name !== '', isWatch(query));
-  if (verb === undefined || rest.length > 3) return nonResource(path, method);
+  if (verb === undefined || parts.length - first > 3) return nonResource(path, method);
   return {
     isResourceRequest: true,
     path,

@@ -10,11 +10,11 @@ export function bearerCredential(request: AuthenticationRequest): string | undef
   return header.slice(7).trim();
 }
 
-/** `Authorization: Bearer <jwt>`: a kernel-issued access token. */
+/** `Authorization: Bearer <jwt>`: a kernel-issued access token; synchronous (verified tokens are cached). */
 export class BearerTokenAuthenticator implements Authenticator {
   constructor(private readonly tokens: AccessTokenService) {}
 
-  async authenticate(request: AuthenticationRequest): Promise<Caller | undefined> {
+  authenticate(request: AuthenticationRequest): Caller | undefined {
     const credential = bearerCredential(request);
     if (credential === undefined || credential.startsWith(API_KEY_PREFIX)) return undefined;
     return this.tokens.verify(credential);
@@ -25,7 +25,7 @@ export class BearerTokenAuthenticator implements Authenticator {
 export class ApiKeyAuthenticator implements Authenticator {
   constructor(private readonly apiKeys: ApiKeyService) {}
 
-  async authenticate(request: AuthenticationRequest): Promise<Caller | undefined> {
+  authenticate(request: AuthenticationRequest): Promise<Caller> | Caller | undefined {
     const credential = bearerCredential(request);
     if (credential === undefined || !credential.startsWith(API_KEY_PREFIX)) return undefined;
     return this.apiKeys.authenticate(credential);

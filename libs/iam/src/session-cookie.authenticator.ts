@@ -33,7 +33,7 @@ export function sessionCookieOf(request: Pick<AuthenticationRequest, 'headers'>)
 export class SessionCookieAuthenticator implements Authenticator {
   constructor(private readonly tokens: AccessTokenService) {}
 
-  async authenticate(request: AuthenticationRequest): Promise<Caller | undefined> {
+  authenticate(request: AuthenticationRequest): Caller | undefined {
     const token = sessionCookieOf(request);
     if (token === undefined) return undefined;
     const caller = this.tokens.verify(token);

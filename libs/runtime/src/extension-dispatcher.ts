@@ -88,7 +88,7 @@ export class ExtensionDispatcher implements GroupDispatcher {
   }
 
   /** Hands the request to the active instance; returns once it is handed over, not when answered. */
-  async dispatch(request: IncomingMessage, response: ServerResponse, context: DispatchContext): Promise<void> {
+  dispatch(request: IncomingMessage, response: ServerResponse, context: DispatchContext): void {
     const { extension, metrics } = this.options;
     const instance = this.active;
     if (!instance) {

@@ -8,6 +8,7 @@ import {
   toStatus,
   ANONYMOUS_CALLER,
   type Caller,
+  type Decision,
 } from '@mortise/api';
 import { MemoryStore, type ResourceStore } from '@mortise/store';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -71,18 +72,24 @@ export class InMemoryKernel {
     const users = options.users ?? {};
     const authorizer = new TestAuthorizer(users, store);
     const kernel = new InMemoryKernel(store, app, authorizer, options);
-    app.addHook('onRequest', async (request, reply) => {
+    // Callback style, like the kernel's pipeline: a request authorized synchronously needs no promise.
+    app.addHook('onRequest', (request, reply, done) => {
       const info = resolveRequestInfo(request.method, request.url);
       const caller = authenticate(users, request.headers.authorization);
-      const pending = authorizer.authorize(caller, info);
-      const decision = pending instanceof Promise ? await pending : pending;
-      if (!decision.allowed)
-        throw new ForbiddenError(`user "${caller.user.username}" cannot ${info.verb} ${info.path}`);
-      const dispatcher = kernel.dispatchers.route(info);
-      if (!dispatcher) return;
-      reply.hijack();
-      await dispatcher.dispatch(request.raw, reply.raw, { requestId: request.id, caller, info });
-      return reply;
+      const proceed = (decision: Decision): void => {
+        if (!decision.allowed) {
+          return done(new ForbiddenError(`user "${caller.user.username}" cannot ${info.verb} ${info.path}`));
+        }
+        const dispatcher = kernel.dispatchers.route(info);
+        if (!dispatcher) return done();
+        reply.hijack();
+        const handedOver = dispatcher.dispatch(request.raw, reply.raw, { requestId: request.id, caller, info });
+        if (handedOver instanceof Promise) handedOver.then(() => done(), done);
+        else done();
+      };
+      const decision = authorizer.authorize(caller, info);
+      if (decision instanceof Promise) decision.then(proceed).catch(done);
+      else proceed(decision);
     });
     app.setErrorHandler((err, _request, reply) => {
       const status = toStatus(err);
