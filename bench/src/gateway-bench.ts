@@ -13,6 +13,13 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 /** The fixed, moderate rate at which added latency is measured (requests per second). */
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/**
+ * Seconds of load before measuring. The optimizing compiler is still busy
+ * for several seconds after a server starts (~15 % of the kernel's CPU in
+ * the second after a 1 s warm-up, ~3 % after 4 s), and it runs on the
+ * server's own threads: too short a warm-up measures the compiler.
+ */
+const WARMUP_S = Number(process.env.BENCH_WARMUP ?? 4);
 
 interface Server {
   url: string;
@@ -112,7 +119,8 @@ async function measureCase(c: Case, upstream: Server): Promise<Round> {
   try {
     const url = `${server?.url ?? upstream.url}${c.path}`;
     const headers: Record<string, string> = server?.token ? { authorization: `Bearer ${server.token}` } : {};
-    await measure({ url, headers, connections: CONNECTIONS, duration: 1 });
+    // Warm-up in short runs: each ends by closing its connections, so the close paths are compiled too.
+    for (let s = 0; s < WARMUP_S; s++) await measure({ url, headers, connections: CONNECTIONS, duration: 1 });
     const measured = server ?? upstream;
     const before = await cpuMicros(measured);
     const full = await measure({ url, headers, connections: CONNECTIONS, duration: DURATION_S });
@@ -155,7 +163,7 @@ async function main(): Promise<void> {
       return kernel && other ? [of(kernel, other)] : [];
     });
   console.log(
-    `\n${CONNECTIONS} connections, ${DURATION_S}s per case, ${ROUNDS} interleaved rounds; p99 at ${RATE} req/s`,
+    `\n${CONNECTIONS} connections, ${WARMUP_S}s warm-up + ${DURATION_S}s per case, ${ROUNDS} interleaved rounds; p99 at ${RATE} req/s`,
   );
   console.log('median [min–max] over the rounds; kernel × = the kernel over the case in the same round\n');
   console.log(
