@@ -153,58 +153,29 @@ async function main(): Promise<void> {
   } finally {
     await stop(upstream);
   }
-  const series = (name: string, pick: (r: Round) => number): number[] =>
-    rounds.map((r) => r.get(name)).flatMap((r) => (r ? [pick(r)] : []));
-  /** Per round, the kernel's figure over the case's (both from the same round), then median and range. */
-  const ratios = (name: string, of: (kernel: Round, other: Round) => number): number[] =>
+  /** One value per round from a case's figures and another case's in the same round. */
+  const perRound = (name: string, other: string, of: (own: Round, other: Round) => number): number[] =>
     rounds.flatMap((r) => {
-      const kernel = r.get(KERNEL);
-      const other = r.get(name);
-      return kernel && other ? [of(kernel, other)] : [];
+      const own = r.get(name);
+      const that = r.get(other);
+      return own && that ? [of(own, that)] : [];
     });
+  const direct = CASES[0].name;
+  const columns: [title: string, digits: number, values: (name: string) => number[]][] = [
+    ['req/s', 0, (name) => perRound(name, name, (own) => own.rps)],
+    ['kernel × req/s', 2, (name) => perRound(name, KERNEL, (own, kernel) => kernel.rps / own.rps)],
+    ['µs CPU/req', 1, (name) => perRound(name, name, (own) => own.cpu)],
+    ['case/kernel CPU', 2, (name) => perRound(name, KERNEL, (own, kernel) => own.cpu / kernel.cpu)],
+    ['added p99 ms', 0, (name) => perRound(name, direct, (own, first) => own.p99 - first.p99)],
+  ];
   console.log(
     `\n${CONNECTIONS} connections, ${WARMUP_S}s warm-up + ${DURATION_S}s per case, ${ROUNDS} interleaved rounds; p99 at ${RATE} req/s`,
   );
-  console.log('median [min–max] over the rounds; kernel × = the kernel over the case in the same round\n');
-  console.log(
-    [
-      'case'.padEnd(26),
-      'req/s'.padEnd(22),
-      'kernel × req/s'.padEnd(18),
-      'µs CPU/req'.padEnd(22),
-      'case/kernel CPU'.padEnd(18),
-      'added p99 ms',
-    ].join(' '),
-  );
+  console.log('median [min–max] over the rounds; ratios are taken within a round\n');
+  console.log(['case'.padEnd(26), ...columns.map(([title]) => title.padEnd(22))].join(' '));
   for (const c of CASES) {
     console.log(
-      [
-        c.name.padEnd(26),
-        spread(
-          series(c.name, (r) => r.rps),
-          0,
-        ).padEnd(22),
-        spread(
-          ratios(c.name, (k, o) => k.rps / o.rps),
-          2,
-        ).padEnd(18),
-        spread(
-          series(c.name, (r) => r.cpu),
-          1,
-        ).padEnd(22),
-        spread(
-          ratios(c.name, (k, o) => o.cpu / k.cpu),
-          2,
-        ).padEnd(18),
-        spread(
-          rounds.flatMap((r) => {
-            const own = r.get(c.name);
-            const direct = r.get(CASES[0].name);
-            return own && direct ? [own.p99 - direct.p99] : [];
-          }),
-          0,
-        ),
-      ].join(' '),
+      [c.name.padEnd(26), ...columns.map(([, digits, values]) => spread(values(c.name), digits).padEnd(22))].join(' '),
     );
   }
   console.log(
