@@ -12,7 +12,14 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 /** The fixed, moderate rate at which added latency is measured (requests per second). */
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/**
+ * Seconds of load before measuring. The optimizing compiler is still busy
+ * for several seconds after a server starts (~15 % of the kernel's CPU in
+ * the second after a 1 s warm-up, ~3 % after 4 s), and it runs on the
+ * server's own threads: too short a warm-up measures the compiler.
+ */
+const WARMUP_S = Number(process.env.BENCH_WARMUP ?? 4);
 
 interface Server {
   url: string;
@@ -46,12 +53,14 @@ interface Case {
   path: string;
 }
 
+const KERNEL = 'kernel, full path';
+
 const CASES: Case[] = [
   { name: 'direct to upstream', kind: 'direct', path: '/things/one' },
   { name: 'bare http-proxy', kind: 'http-proxy', path: '/things/one' },
   { name: 'bare @fastify/reply-from', kind: 'reply-from', path: '/things/one' },
   { name: 'gateway core, bare', kind: 'gateway-bare', path: '/proxy/bench/things/one' },
-  { name: 'kernel, full path', kind: 'gateway', path: '/proxy/bench/things/one' },
+  { name: KERNEL, kind: 'gateway', path: '/proxy/bench/things/one' },
 ];
 
 async function measure(options: LoadOptions & { overallRate?: number }): Promise<LoadResult> {
@@ -86,6 +95,44 @@ async function downloadThroughGateway(upstream: Server, bytes: number): Promise<
   }
 }
 
+interface Round {
+  rps: number;
+  cpu: number;
+  p99: number;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** `median [min–max]` of a series, with `digits` decimals. */
+function spread(values: number[], digits: number): string {
+  if (values.length === 0) return '-';
+  const f = (v: number): string => v.toFixed(digits);
+  return `${f(median(values))} [${f(Math.min(...values))}–${f(Math.max(...values))}]`;
+}
+
+async function measureCase(c: Case, upstream: Server): Promise<Round> {
+  const server = c.kind === 'direct' ? undefined : await start(c.kind, upstream.url);
+  try {
+    const url = `${server?.url ?? upstream.url}${c.path}`;
+    const headers: Record<string, string> = server?.token ? { authorization: `Bearer ${server.token}` } : {};
+    // Warm-up in short runs: each ends by closing its connections, so the close paths are compiled too.
+    for (let s = 0; s < WARMUP_S; s++) await measure({ url, headers, connections: CONNECTIONS, duration: 1 });
+    const measured = server ?? upstream;
+    const before = await cpuMicros(measured);
+    const full = await measure({ url, headers, connections: CONNECTIONS, duration: DURATION_S });
+    const used = (await cpuMicros(measured)) - before;
+    const total = (full as LoadResult & { requests: { total: number } }).requests.total || 1;
+    const paced = await measure({ url, headers, connections: 8, duration: DURATION_S, overallRate: RATE });
+    return { rps: full.requests.average, cpu: used / total, p99: paced.latency.p99 };
+  } finally {
+    if (server) await stop(server);
+  }
+}
+
 async function main(): Promise<void> {
   const upstream = await start('upstream');
   if (process.env.BENCH_DOWNLOAD_BYTES !== '0') {
@@ -95,58 +142,44 @@ async function main(): Promise<void> {
       `download of ${(bytes / 2 ** 20).toFixed(0)} MiB through the gateway: ${seconds.toFixed(1)}s, gateway RSS grew ${mib.toFixed(1)} MiB at peak`,
     );
   }
-  const throughput = new Map<string, number[]>();
-  const p99 = new Map<string, number[]>();
-  const cpu = new Map<string, number[]>();
+  const rounds: Map<string, Round>[] = [];
   try {
+    // Interleaved: every case once per round, so a burst of load elsewhere hits one round of each.
     for (let round = 0; round < ROUNDS; round++) {
-      for (const c of CASES) {
-        const server = c.kind === 'direct' ? undefined : await start(c.kind, upstream.url);
-        const url = `${server?.url ?? upstream.url}${c.path}`;
-        const headers: Record<string, string> = server?.token ? { authorization: `Bearer ${server.token}` } : {};
-        await measure({ url, headers, connections: CONNECTIONS, duration: 1 });
-        const measured = server ?? upstream;
-        const before = await cpuMicros(measured);
-        const full = await measure({ url, headers, connections: CONNECTIONS, duration: DURATION_S });
-        const perRequest = (await cpuMicros(measured)) - before;
-        cpu.set(c.name, [
-          ...(cpu.get(c.name) ?? []),
-          perRequest / ((full as LoadResult & { requests: { total: number } }).requests.total || 1),
-        ]);
-        const paced = await measure({ url, headers, connections: 8, duration: DURATION_S, overallRate: RATE });
-        throughput.set(c.name, [...(throughput.get(c.name) ?? []), full.requests.average]);
-        p99.set(c.name, [...(p99.get(c.name) ?? []), paced.latency.p99]);
-        if (server) await stop(server);
-      }
+      const results = new Map<string, Round>();
+      for (const c of CASES) results.set(c.name, await measureCase(c, upstream));
+      rounds.push(results);
     }
   } finally {
     await stop(upstream);
   }
-  const best = (values: number[] | undefined): number => Math.max(...(values ?? [0]));
-  const low = (values: number[] | undefined): number => Math.min(...(values ?? [0]));
-  const kernel = best(throughput.get('kernel, full path'));
-  const direct = low(p99.get('direct to upstream'));
-  console.log(`\n${CONNECTIONS} connections, ${DURATION_S}s per case, best of ${ROUNDS}; p99 at ${RATE} req/s`);
-  const kernelCpu = low(cpu.get('kernel, full path'));
-  console.log('case                        req/s   kernel ×  µs CPU/req   kernel × (CPU)  p99 ms  added p99 ms');
+  /** One value per round from a case's figures and another case's in the same round. */
+  const perRound = (name: string, other: string, of: (own: Round, other: Round) => number): number[] =>
+    rounds.flatMap((r) => {
+      const own = r.get(name);
+      const that = r.get(other);
+      return own && that ? [of(own, that)] : [];
+    });
+  const direct = CASES[0].name;
+  const columns: [title: string, digits: number, values: (name: string) => number[]][] = [
+    ['req/s', 0, (name) => perRound(name, name, (own) => own.rps)],
+    ['kernel × req/s', 2, (name) => perRound(name, KERNEL, (own, kernel) => kernel.rps / own.rps)],
+    ['µs CPU/req', 1, (name) => perRound(name, name, (own) => own.cpu)],
+    ['case/kernel CPU', 2, (name) => perRound(name, KERNEL, (own, kernel) => own.cpu / kernel.cpu)],
+    ['added p99 ms', 0, (name) => perRound(name, direct, (own, first) => own.p99 - first.p99)],
+  ];
+  console.log(
+    `\n${CONNECTIONS} connections, ${WARMUP_S}s warm-up + ${DURATION_S}s per case, ${ROUNDS} interleaved rounds; p99 at ${RATE} req/s`,
+  );
+  console.log('median [min–max] over the rounds; ratios are taken within a round\n');
+  console.log(['case'.padEnd(26), ...columns.map(([title]) => title.padEnd(22))].join(' '));
   for (const c of CASES) {
-    const rps = best(throughput.get(c.name));
-    const latency = low(p99.get(c.name));
-    const micros = low(cpu.get(c.name));
     console.log(
-      [
-        c.name.padEnd(26),
-        rps.toFixed(0).padStart(6),
-        (kernel / rps).toFixed(2).padStart(10),
-        micros.toFixed(1).padStart(11),
-        (micros / kernelCpu).toFixed(2).padStart(16),
-        latency.toFixed(2).padStart(7),
-        (latency - direct).toFixed(2).padStart(13),
-      ].join(' '),
+      [c.name.padEnd(26), ...columns.map(([, digits, values]) => spread(values(c.name), digits).padEnd(22))].join(' '),
     );
   }
   console.log(
-    "µs CPU/req is the proxy process (the upstream for the direct case); gateway × (CPU) = its CPU/req over the gateway's.",
+    'µs CPU/req is the proxy process (the upstream for the direct case); case/kernel CPU > 1 means the kernel spends less.',
   );
 }
 

@@ -145,6 +145,41 @@ describe(registerProxyRoutes.name, () => {
       assert.equal(res.headers.get('x-powered-by'), null);
       assert.equal(res.headers.get('x-frame-options'), 'SAMEORIGIN');
     });
+
+    it("keeps the kernel's request id beside the upstream's headers, and on the gateway's own errors", async () => {
+      upstream.handler = (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      const proxied = await fetch(`${fixture.url}/proxy/sample/x`, { headers: bearer('bob') });
+      assert.equal(proxied.headers.get('content-type'), 'text/plain');
+      assert.ok(proxied.headers.get('x-request-id'));
+      assert.equal(await proxied.text(), 'ok');
+      upstream.handler = (_req, res) => res.writeHead(200, { 'x-request-id': 'upstream-1' }).end('ok');
+      const own = await fetch(`${fixture.url}/proxy/sample/x`, { headers: bearer('bob') });
+      assert.equal(own.headers.get('x-request-id'), 'upstream-1', "the upstream's own id is not overwritten");
+      const disabled = reverseProxy('off-id', { matcher: { path: '/proxy/off-id/*' }, url: upstream.url });
+      disabled.metadata.annotations = { 'extensions.mortise.io/disabled': 'true' };
+      await fixture.create(disabled);
+      const refused = await fetch(`${fixture.url}/proxy/off-id/x`, { headers: bearer('alice') });
+      assert.equal(refused.status, 503);
+      assert.ok(refused.headers.get('x-request-id'));
+      await refused.arrayBuffer();
+    });
+
+    it('relays a sized body that arrives in several pieces, and a HEAD without one', async () => {
+      const piece = 'x'.repeat(10_000);
+      upstream.handler = (req, res) => {
+        res.writeHead(200, { 'content-length': String(piece.length * 3) });
+        if (req.method === 'HEAD') return void res.end();
+        res.write(piece);
+        setTimeout(() => res.write(piece), 5);
+        setTimeout(() => res.end(piece), 10);
+      };
+      const res = await fetch(`${fixture.url}/proxy/sample/big`, { headers: bearer('bob') });
+      assert.equal(res.headers.get('content-length'), String(piece.length * 3));
+      assert.equal((await res.text()).length, piece.length * 3);
+      const head = await fetch(`${fixture.url}/proxy/sample/big`, { method: 'HEAD', headers: bearer('bob') });
+      assert.equal(head.status, 200);
+      assert.equal(head.headers.get('content-length'), String(piece.length * 3));
+    });
   });
 
   describe('authorization', () => {

@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import { BadRequestError, NotFoundError } from '@mortise/api';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Gateway } from '../gateway.js';
@@ -18,10 +19,11 @@ function handOver(
 ): void {
   const { caller, info } = pipelineContext(request);
   reply.hijack();
-  // Headers the pipeline set on the reply (request id) still reach the client.
+  // Headers the pipeline set on the reply (request id) still reach the client: with the upstream's
+  // headers in one `writeHead`, or on the raw response before a tunnel answers.
   const early = reply.getHeaders();
-  for (const name in early) reply.raw.setHeader(name, early[name]!);
   const upgrade = upgradeOf(request.raw);
+  if (upgrade) for (const name in early) reply.raw.setHeader(name, early[name]!);
   void gateway.dispatch.serve(route, {
     req: request.raw,
     res: reply.raw,
@@ -31,7 +33,8 @@ function handOver(
     prefix: target.prefix,
     clientIp: request.ip,
     proto: request.protocol,
-    ...(upgrade ? { upgrade } : {}),
+    upgrade,
+    responseHeaders: upgrade ? undefined : (early as OutgoingHttpHeaders),
   });
 }
 

@@ -37,4 +37,35 @@ describe(IdentityTokenIssuer.name, () => {
       ['https://k', 'ext:a', 'alice', 'ws1', 60],
     );
   });
+
+  it('shares tokens between equal user objects and forgets all of them on clear', async () => {
+    const now = 1_000_000;
+    const signer = new CountingSigner();
+    const issuer = new IdentityTokenIssuer(signer, { issuer: 'https://k', now: () => now });
+    const first = await issuer.tokenFor(alice, { audience: 'ext:a' });
+    const copy = { ...alice, groups: [...alice.groups] };
+    assert.equal(issuer.tokenFor(copy, { audience: 'ext:a' }), first, 'same name and groups: same token, no signing');
+    assert.equal(issuer.tokenFor(copy, { audience: 'ext:a' }), first);
+    assert.equal(signer.calls, 1);
+    issuer.clear();
+    const afterClear = issuer.tokenFor(alice, { audience: 'ext:a' });
+    assert.ok(afterClear instanceof Promise, 'a cleared cache signs again, for the same user object too');
+    await afterClear;
+    assert.equal(typeof issuer.tokenFor(copy, { audience: 'ext:a' }), 'string');
+    assert.equal(signer.calls, 2);
+  });
+
+  it('reissues for a user object it remembers once the token nears expiry', async () => {
+    let now = 1_000_000;
+    const signer = new CountingSigner();
+    const issuer = new IdentityTokenIssuer(signer, { issuer: 'https://k', now: () => now });
+    const first = await issuer.tokenFor(alice, { audience: 'ext:a', project: 'p1' });
+    assert.equal(issuer.tokenFor(alice, { audience: 'ext:a', project: 'p1' }), first);
+    now += 46_000;
+    const renewed = issuer.tokenFor(alice, { audience: 'ext:a', project: 'p1' });
+    assert.ok(renewed instanceof Promise);
+    assert.notEqual(await renewed, first);
+    assert.equal(issuer.tokenFor(alice, { audience: 'ext:a', project: 'p1' }), await renewed);
+    assert.equal(signer.calls, 2);
+  });
 });

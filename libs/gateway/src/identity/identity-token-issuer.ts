@@ -23,14 +23,21 @@ interface CachedToken {
   refreshAt: number;
 }
 
+/** Scopes remembered per user object before its little map starts over. */
+const SCOPES_PER_USER = 64;
+
 /**
  * Issues the `X-Mortise-Identity` token and caches it per (user, groups,
  * audience, workspace, project) for most of its lifetime, so a busy route
  * signs once a minute per user rather than once a request. Returns the token
  * synchronously on a cache hit: the proxy hot path stays free of promises.
+ * Authenticators hand out the same (immutable) UserInfo object for a cached
+ * credential, so a hit is first looked up by that object and scope, without
+ * building the string key; a new object (other groups) takes the string path.
  */
 export class IdentityTokenIssuer {
   private readonly cache = new Map<string, CachedToken>();
+  private byUser = new WeakMap<UserInfo, Map<string, CachedToken>>();
   private readonly lifetime: number;
   private readonly refreshBefore: number;
   private readonly maxEntries: number;
@@ -47,19 +54,43 @@ export class IdentityTokenIssuer {
   }
 
   tokenFor(user: UserInfo, scope: IdentityScope): string | Promise<string> {
-    const key = `${user.username}\n${user.groups.join(',')}\n${scope.audience}\n${scope.workspace ?? ''}\n${scope.project ?? ''}`;
+    const scopeKey =
+      scope.workspace || scope.project
+        ? `${scope.audience}\n${scope.workspace ?? ''}\n${scope.project ?? ''}`
+        : scope.audience;
     const now = this.now();
+    const mine = this.byUser.get(user);
+    const remembered = mine?.get(scopeKey);
+    if (remembered && remembered.refreshAt > now) return remembered.token;
+    const key = `${user.username}\n${user.groups.join(',')}\n${scopeKey}`;
     const hit = this.cache.get(key);
-    if (hit && hit.refreshAt > now) return hit.token;
-    return this.issue(key, user, scope, now);
+    if (hit && hit.refreshAt > now) {
+      this.remember(user, mine, scopeKey, hit);
+      return hit.token;
+    }
+    return this.issue(key, user, scope, now).then((entry) => {
+      this.remember(user, this.byUser.get(user), scopeKey, entry);
+      return entry.token;
+    });
   }
 
   /** Forgets every cached token, e.g. after a signing key was revoked. */
   clear(): void {
     this.cache.clear();
+    this.byUser = new WeakMap();
   }
 
-  private async issue(key: string, user: UserInfo, scope: IdentityScope, now: number): Promise<string> {
+  private remember(
+    user: UserInfo,
+    mine: Map<string, CachedToken> | undefined,
+    scopeKey: string,
+    entry: CachedToken,
+  ): void {
+    if (!mine || mine.size >= SCOPES_PER_USER) this.byUser.set(user, (mine = new Map<string, CachedToken>()));
+    mine.set(scopeKey, entry);
+  }
+
+  private async issue(key: string, user: UserInfo, scope: IdentityScope, now: number): Promise<CachedToken> {
     const iat = Math.floor(now / 1000);
     const claims: IdentityClaims = {
       iss: typeof this.options.issuer === 'string' ? this.options.issuer : this.options.issuer(),
@@ -78,8 +109,9 @@ export class IdentityTokenIssuer {
       const oldest = this.cache.keys().next().value;
       if (oldest !== undefined) this.cache.delete(oldest);
     }
+    const entry = { token, refreshAt: now + (this.lifetime - this.refreshBefore) * 1000 };
     this.cache.delete(key);
-    this.cache.set(key, { token, refreshAt: now + (this.lifetime - this.refreshBefore) * 1000 });
-    return token;
+    this.cache.set(key, entry);
+    return entry;
   }
 }

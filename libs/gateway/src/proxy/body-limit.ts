@@ -5,6 +5,8 @@ import { gatewayErrors } from './gateway-errors.js';
 export type RequestBody =
   { kind: 'none' } | { kind: 'stream'; stream: IncomingMessage | Transform } | { kind: 'too-large'; limit: number };
 
+const NO_BODY: RequestBody = { kind: 'none' };
+
 /** Counts a chunked body and fails it as soon as it crosses the limit, which aborts the upstream request. */
 class BodyLimit extends Transform {
   private seen = 0;
@@ -29,9 +31,9 @@ export function requestBody(req: IncomingMessage, limit: number): RequestBody {
   if (length !== undefined) {
     const bytes = Number(length);
     if (bytes > limit) return { kind: 'too-large', limit };
-    return bytes > 0 ? { kind: 'stream', stream: req } : { kind: 'none' };
+    return bytes > 0 ? { kind: 'stream', stream: req } : NO_BODY;
   }
-  if (req.headers['transfer-encoding'] === undefined) return { kind: 'none' };
+  if (req.headers['transfer-encoding'] === undefined) return NO_BODY;
   const counted = new BodyLimit(limit);
   req.on('error', (err) => counted.destroy(err));
   return { kind: 'stream', stream: req.pipe(counted) };

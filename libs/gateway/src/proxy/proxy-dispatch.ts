@@ -1,10 +1,10 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Caller, RequestInfo } from '@mortise/api';
+import type { Caller, RequestInfo, UserInfo } from '@mortise/api';
 import type { IdentityTokenIssuer } from '../identity/identity-token-issuer.js';
 import type { ProxyRoute } from '../routing/proxy-route.js';
 import { applyHeaderDirectives } from './header-directives.js';
-import { IDENTITY_TOKEN_HEADER, upstreamHeaders } from './upstream-headers.js';
+import { IDENTITY_TOKEN_HEADER, upstreamHeaders, type UpstreamHeaderOptions } from './upstream-headers.js';
 import type { UpstreamProxy } from './upstream-proxy.js';
 import { tunnelUpgrade } from './upgrade-tunnel.js';
 
@@ -27,7 +27,18 @@ export interface DispatchRequest {
   clientIp: string;
   proto: string;
   /** Present for `Upgrade` requests (WebSocket): the client's socket and its first bytes. */
-  upgrade?: { socket: Duplex; head: Buffer };
+  upgrade?: { socket: Duplex; head: Buffer } | undefined;
+  /** Headers the kernel already chose for the client's response (the request id). */
+  responseHeaders?: OutgoingHttpHeaders | undefined;
+}
+
+/** `X-Remote-Groups` per user object: the same (immutable) UserInfo comes back for a cached credential. */
+const groupsHeaders = new WeakMap<UserInfo, string>();
+
+function groupsHeader(user: UserInfo): string {
+  let header = groupsHeaders.get(user);
+  if (header === undefined) groupsHeaders.set(user, (header = user.groups.join(',')));
+  return header;
 }
 
 function sessionToken(cookie: string | undefined, name: string | undefined): string | undefined {
@@ -47,23 +58,27 @@ function sessionToken(cookie: string | undefined, name: string | undefined): str
 export class ProxyDispatch {
   /** Client sockets of open tunnels: the HTTP server no longer tracks them, so shutdown ends them here. */
   private readonly tunnels = new Set<Duplex>();
+  /** Header options with and without the caller's own token, built once. */
+  private readonly headerOptions: { own: UpstreamHeaderOptions; passUserToken: UpstreamHeaderOptions };
 
   constructor(
     private readonly proxy: UpstreamProxy,
     private readonly identity: IdentityTokenIssuer,
     private readonly options: ProxyDispatchOptions,
-  ) {}
+  ) {
+    const common = { credentialCookies: options.credentialCookies, trustForwardedFor: options.trustForwardedFor };
+    this.headerOptions = {
+      own: { ...common, passAuthorization: false },
+      passUserToken: { ...common, passAuthorization: true },
+    };
+  }
 
   serve(route: ProxyRoute, request: DispatchRequest): Promise<void> {
     const { req, caller, info } = request;
     const headers = upstreamHeaders(
       req.headers,
       { clientIp: request.clientIp, proto: request.proto, host: req.headers.host, prefix: request.prefix },
-      {
-        passAuthorization: route.passUserToken,
-        credentialCookies: this.options.credentialCookies,
-        trustForwardedFor: this.options.trustForwardedFor,
-      },
+      route.passUserToken ? this.headerOptions.passUserToken : this.headerOptions.own,
     );
     if (route.passUserToken && headers.authorization === undefined && caller.credential === 'cookie') {
       const token = sessionToken(req.headers.cookie, this.options.credentialCookies[0]);
@@ -73,7 +88,7 @@ export class ProxyDispatch {
     if (!route.identity) return this.send(route, request, headers);
 
     headers['x-remote-user'] = caller.user.username;
-    headers['x-remote-groups'] = caller.user.groups.join(',');
+    headers['x-remote-groups'] = groupsHeader(caller.user);
     if (info.workspace) headers['x-remote-workspace'] = info.workspace;
     if (info.project) headers['x-remote-project'] = info.project;
     const token = this.identity.tokenFor(caller.user, {
@@ -116,6 +131,7 @@ export class ProxyDispatch {
       upstream: route.upstream,
       path: request.path,
       headers,
+      responseHeaders: request.responseHeaders,
       ...(route.headerDown.length > 0 ? { responseDirectives: route.headerDown } : {}),
     });
   }

@@ -14,6 +14,11 @@ export interface ProxyExchange {
   path: string;
   headers: OutgoingHttpHeaders;
   responseDirectives?: readonly HeaderDirective[];
+  /**
+   * Headers the kernel set before the proxy took over (the request id),
+   * added to whatever the client gets unless the upstream sent the same one.
+   */
+  responseHeaders?: OutgoingHttpHeaders | undefined;
 }
 
 export interface UpstreamProxyOptions {
@@ -55,27 +60,18 @@ function codeOf(err: unknown): string {
  */
 class ResponseRelay implements Dispatcher.DispatchHandler {
   headersSent = false;
+  statusCode = 0;
   private controller: Dispatcher.DispatchController | undefined;
-  private readonly resume = (): void => this.controller?.resume();
+  /** Body bytes still to come when the upstream sent a Content-Length, else -1. */
+  private remaining = -1;
+  /** The last chunk of a sized body, kept for `end()` so headers and body leave in one write. */
+  private last: Buffer | undefined;
 
   constructor(
     private readonly res: ServerResponse,
-    private readonly directives: readonly HeaderDirective[] | undefined,
+    private readonly exchange: ProxyExchange,
     private readonly settle: (err: Error | undefined, relay: ResponseRelay, statusCode: number) => void,
   ) {}
-
-  statusCode = 0;
-  /**
-   * The first body chunk, held until the parser's current pass ends: a body
-   * that arrived whole leaves with its headers in one write, and a slower
-   * one is not delayed past this turn of the event loop.
-   */
-  private held: Buffer | undefined;
-  private readonly flushHeld = (): void => {
-    const held = this.held;
-    this.held = undefined;
-    if (held !== undefined && !this.res.destroyed) this.res.write(held);
-  };
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
@@ -92,39 +88,44 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     headers: Record<string, string | string[] | undefined>,
   ): void {
     const out = downstreamHeaders(headers);
-    if (this.directives) applyHeaderDirectives(out, this.directives);
+    const early = this.exchange.responseHeaders;
+    if (early) for (const name in early) out[name] ??= early[name];
+    if (this.exchange.responseDirectives) applyHeaderDirectives(out, this.exchange.responseDirectives);
     this.statusCode = statusCode;
     this.headersSent = true;
     this.res.writeHead(statusCode, out);
+    const length = out['content-length'];
     // A body of unknown length (event streams, long polls) must not wait for its first chunk to
-    // show the client its headers; a sized one goes out with its first chunk, in one write.
-    if (out['content-length'] === undefined) this.res.flushHeaders();
+    // show the client its headers; a sized one goes out with its body.
+    if (length === undefined) this.res.flushHeaders();
+    else this.remaining = Number(length);
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    const held = this.held;
-    this.held = undefined;
-    if (held === undefined && !this.res.headersSent) {
-      this.held = chunk;
-      queueMicrotask(this.flushHeld);
-      return;
+    if (this.remaining >= 0) {
+      this.remaining -= chunk.length;
+      // The parser reports the end in the same pass as the body's last bytes: `end()` sends it.
+      if (this.remaining === 0) {
+        this.last = chunk;
+        return;
+      }
     }
-    if (held !== undefined) this.res.write(held);
     if (!this.res.write(chunk)) {
       controller.pause();
-      this.res.once('drain', this.resume);
+      this.res.once('drain', () => this.controller?.resume());
     }
   }
 
   onResponseEnd(): void {
-    const held = this.held;
-    this.held = undefined;
-    if (held !== undefined) this.res.end(held);
+    const last = this.last;
+    this.last = undefined;
+    if (last !== undefined) this.res.end(last);
     else this.res.end();
     this.settle(undefined, this, this.statusCode);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.last = undefined;
     this.settle(err, this, this.statusCode);
   }
 }
@@ -147,14 +148,15 @@ export class UpstreamProxy {
   forward(req: IncomingMessage, res: ServerResponse, exchange: ProxyExchange): Promise<void> {
     const { upstream } = exchange;
     const availability = upstream.state;
-    if (availability.state === 'Disabled') return answer(res, gatewayErrors.disabled(upstream.owner));
+    const early = exchange.responseHeaders;
+    if (availability.state === 'Disabled') return answer(res, early, gatewayErrors.disabled(upstream.owner));
     if (availability.state === 'Unavailable') {
-      return answer(res, gatewayErrors.unavailable(upstream.owner, availability.message, 5));
+      return answer(res, early, gatewayErrors.unavailable(upstream.owner, availability.message, 5));
     }
     const body = requestBody(req, upstream.target.maxRequestBodyBytes);
-    if (body.kind === 'too-large') return answer(res, gatewayErrors.bodyTooLarge(body.limit), true);
+    if (body.kind === 'too-large') return answer(res, early, gatewayErrors.bodyTooLarge(body.limit), true);
     if (!upstream.breaker.tryAcquire()) {
-      return answer(res, gatewayErrors.circuitOpen(upstream.owner, upstream.breaker.retryAfterSeconds()));
+      return answer(res, early, gatewayErrors.circuitOpen(upstream.owner, upstream.breaker.retryAfterSeconds()));
     }
     const method = req.method ?? 'GET';
     const retries = body.kind === 'none' && IDEMPOTENT.has(method) ? this.maxRetries : 0;
@@ -162,10 +164,10 @@ export class UpstreamProxy {
     return new Promise<void>((resolve) => {
       let attempt = 0;
       let current: ResponseRelay | undefined;
-      const onClientClose = (): void => {
+      // Left attached: after the exchange it finds the response finished and does nothing.
+      res.on('close', () => {
         if (!res.writableFinished) current?.abort();
-      };
-      res.once('close', onClientClose);
+      });
 
       const settle = (err: Error | undefined, relay: ResponseRelay, statusCode: number): void => {
         if (err === undefined) {
@@ -179,6 +181,7 @@ export class UpstreamProxy {
         }
         if (err instanceof PayloadTooLargeError) {
           upstream.breaker.recordSuccess();
+          withEarlyHeaders(res, early);
           writeStatus(res, err, true);
           return finish();
         }
@@ -190,17 +193,17 @@ export class UpstreamProxy {
         }
         upstream.breaker.recordFailure();
         if (relay.headersSent) res.destroy(err);
-        else if (code === 'UND_ERR_HEADERS_TIMEOUT') {
-          writeStatus(res, gatewayErrors.responseTimeout(upstream.owner, upstream.target.responseTimeoutMs));
-        } else writeStatus(res, gatewayErrors.unreachable(upstream.owner, code));
+        else {
+          withEarlyHeaders(res, early);
+          if (code === 'UND_ERR_HEADERS_TIMEOUT') {
+            writeStatus(res, gatewayErrors.responseTimeout(upstream.owner, upstream.target.responseTimeoutMs));
+          } else writeStatus(res, gatewayErrors.unreachable(upstream.owner, code));
+        }
         finish();
       };
-      const finish = (): void => {
-        res.off('close', onClientClose);
-        resolve();
-      };
+      const finish = resolve;
       const send = (): void => {
-        current = new ResponseRelay(res, exchange.responseDirectives, settle);
+        current = new ResponseRelay(res, exchange, settle);
         upstream.pool.dispatch(
           {
             path: exchange.path,
@@ -216,7 +219,17 @@ export class UpstreamProxy {
   }
 }
 
-function answer(res: ServerResponse, err: MortiseError, closeConnection = false): Promise<void> {
+function withEarlyHeaders(res: ServerResponse, early: OutgoingHttpHeaders | undefined): void {
+  if (early && !res.headersSent) for (const name in early) res.setHeader(name, early[name]!);
+}
+
+function answer(
+  res: ServerResponse,
+  early: OutgoingHttpHeaders | undefined,
+  err: MortiseError,
+  closeConnection = false,
+): Promise<void> {
+  withEarlyHeaders(res, early);
   writeStatus(res, err, closeConnection);
   return Promise.resolve();
 }

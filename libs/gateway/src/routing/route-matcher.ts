@@ -52,6 +52,8 @@ export function describeMatcher(m: RouteMatcher): string {
   return `${m.method} ${m.path}${m.prefix ? '*' : ''}`;
 }
 
+const UNSAFE_PATH_CHARACTER = /[.%\\\0]/;
+
 /**
  * Whether a request path has `.` or `..` segments once percent-decoding is
  * undone (`%2e%2e`, `..%2f`, backslashes): such a path could step out of the
@@ -59,6 +61,8 @@ export function describeMatcher(m: RouteMatcher): string {
  * paths count as unsafe.
  */
 export function hasDotSegment(path: string): boolean {
+  // Most paths have none of `.`, `%` or `\`: nothing to decode or split.
+  if (!UNSAFE_PATH_CHARACTER.test(path)) return false;
   let decoded: string;
   try {
     decoded = path.includes('%') ? decodeURIComponent(path) : path;

@@ -89,7 +89,9 @@ export class GatewayFixture {
     const app = this.app;
     app.decorateRequest('caller', null);
     app.decorateRequest('requestInfo', null);
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', async (request, reply) => {
+      // As the kernel does: the request id is on the reply before the proxy takes over.
+      void reply.header('x-request-id', request.id);
       const r = request as unknown as { caller: Caller; requestInfo: RequestInfo };
       r.requestInfo = resolveRequestInfo(request.method, request.url);
       const auth = request.headers.authorization;
