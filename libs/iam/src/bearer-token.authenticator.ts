@@ -6,7 +6,10 @@ import { API_KEY_PREFIX, type ApiKeyService } from './api-key.service.js';
 export function bearerCredential(request: AuthenticationRequest): string | undefined {
   const header = request.headers.authorization;
   if (typeof header !== 'string' || header.length < 8) return undefined;
-  if (header.charCodeAt(6) !== 32 || header.slice(0, 6).toLowerCase() !== 'bearer') return undefined;
+  // The usual spelling needs no lowercased copy of the scheme.
+  if (!header.startsWith('Bearer ') && (header.charCodeAt(6) !== 32 || header.slice(0, 6).toLowerCase() !== 'bearer')) {
+    return undefined;
+  }
   return header.slice(7).trim();
 }
 
