@@ -108,6 +108,7 @@ describe('RequestPipeline stages, synchronous and asynchronous', () => {
           const dispatched = await call('/kapis/echo.example.io/v1/namespaces/p/echoes', 'Bearer good');
           assert.equal(dispatched.statusCode, 200);
           assert.deepEqual(dispatched.json(), { dispatchedFor: 'ada' });
+          assert.match(String(dispatched.headers['x-request-id']), /^[0-9a-f-]{36}$/);
           assert.deepEqual(seen, ['list']);
 
           const refused = await call('/kapis/echo.example.io/v1/namespaces/p/echoes/x', 'Bearer good', 'DELETE');

@@ -214,6 +214,8 @@ export class RequestPipeline {
       if (!dispatcher) return done();
       request.dispatchedTo = dispatcher.name;
       reply.hijack();
+      // The hijacked reply's headers are never written: the request id goes on the raw response.
+      reply.raw.setHeader(REQUEST_ID_HEADER, request.id);
       handedOver = dispatcher.dispatch(request.raw, reply.raw, {
         requestId: request.id,
         caller: request.caller,
