@@ -67,13 +67,19 @@ function isRelative(specifier: string): boolean {
   return specifier.startsWith('./') || specifier.startsWith('../');
 }
 
-/** A module that throws `err` (its class when a standard one, code and message) when evaluated. */
+/**
+ * A module that throws `err` (its class when a standard one, code and
+ * message) when evaluated. The module keeps its error for good, so the stack
+ * is formatted at once: unformatted, its async frames would keep the first
+ * importer (a Nest application) alive.
+ */
 function throwingModuleURL(err: unknown): string {
   const { name, code, message } = err as { name?: unknown; code?: unknown; message?: unknown };
   const type = name === 'TypeError' || name === 'RangeError' ? name : 'Error';
   const source = [
     `const error = new ${type}(${JSON.stringify(String(message ?? err))});`,
     ...(typeof code === 'string' ? [`error.code = ${JSON.stringify(code)};`] : []),
+    'void error.stack;',
     'throw error;',
   ].join('\n');
   return `data:text/javascript,${encodeURIComponent(source)}`;
