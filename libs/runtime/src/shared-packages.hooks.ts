@@ -1,5 +1,7 @@
 /**
- * Module resolve hooks, run by Node's loader (see `shared-packages.ts`).
+ * Module resolve hooks, run by Node's loader (see `shared-packages.ts`):
+ * in the importing thread where Node has `module.registerHooks()`, else on
+ * the loader thread of `module.register()`.
  *
  * 1. Shared packages imported by code outside any `node_modules` (extension
  *    code, unpacked anywhere) resolve from the kernel, so an extension uses
@@ -24,7 +26,7 @@ export const LOAD_PARAM = 'mortise-load';
 /** `Symbol.for()` key of the global holding the kernel's shared module namespaces, by specifier. */
 export const KERNEL_MODULES_KEY = 'mortise.kernel-modules';
 
-interface HookData {
+export interface HookData {
   anchorURL: string;
   packages: string[];
   /** Specifier → export names of the kernel's instance (hooks run on another thread: names, not objects). */
@@ -34,6 +36,7 @@ interface HookData {
 type ResolveContext = { parentURL?: string; conditions?: string[]; importAttributes?: Record<string, string> };
 type ResolveResult = { url: string; format?: string | null; shortCircuit?: boolean };
 type NextResolve = (specifier: string, context?: ResolveContext) => Promise<ResolveResult>;
+type NextResolveSync = (specifier: string, context?: ResolveContext) => ResolveResult;
 
 let anchorURL = '';
 let packages: string[] = [];
@@ -85,28 +88,50 @@ function throwingModuleURL(err: unknown): string {
   return `data:text/javascript,${encodeURIComponent(source)}`;
 }
 
+/** What to do with one specifier: answer it, or ask the next resolver (with this context) and mark its answer with `load`. */
+type Route = { answer: ResolveResult } | { context: ResolveContext; load: string | null };
+
+function route(specifier: string, context: ResolveContext): Route {
+  const parent = context.parentURL;
+  // require() goes through registerHooks() too; like register(), leave it alone.
+  if (parent === undefined || parent.includes('/node_modules/') || context.conditions?.includes('require')) {
+    return { context, load: null };
+  }
+  const kernelModule = kernelModuleURLs.get(specifier);
+  if (kernelModule !== undefined) return { answer: { url: kernelModule, shortCircuit: true } };
+  if (isShared(specifier)) return { context: { ...context, parentURL: anchorURL }, load: null };
+  const load =
+    isRelative(specifier) && parent.startsWith('file:') ? new URL(parent).searchParams.get(LOAD_PARAM) : null;
+  return { context, load };
+}
+
+function marked(result: ResolveResult, load: string | null): ResolveResult {
+  if (load === null || !result.url.startsWith('file:')) return result;
+  const url = new URL(result.url);
+  url.searchParams.set(LOAD_PARAM, load);
+  return { ...result, url: url.href };
+}
+
+function failed(err: unknown): ResolveResult {
+  return { url: throwingModuleURL(err), format: 'module', shortCircuit: true };
+}
+
+/** The resolve hook for `module.register()` (Node 20: runs on the loader thread). */
 export async function resolve(specifier: string, context: ResolveContext, next: NextResolve): Promise<ResolveResult> {
   try {
-    return await resolveShared(specifier, context, next);
+    const step = route(specifier, context);
+    return 'answer' in step ? step.answer : marked(await next(specifier, step.context), step.load);
   } catch (err) {
-    return { url: throwingModuleURL(err), format: 'module', shortCircuit: true };
+    return failed(err);
   }
 }
 
-async function resolveShared(specifier: string, context: ResolveContext, next: NextResolve): Promise<ResolveResult> {
-  const parent = context.parentURL;
-  if (parent === undefined || parent.includes('/node_modules/')) return next(specifier, context);
-  const kernelModule = kernelModuleURLs.get(specifier);
-  if (kernelModule !== undefined) return { url: kernelModule, shortCircuit: true };
-  if (isShared(specifier)) return next(specifier, { ...context, parentURL: anchorURL });
-  const result = await next(specifier, context);
-  if (isRelative(specifier) && parent.startsWith('file:')) {
-    const load = new URL(parent).searchParams.get(LOAD_PARAM);
-    if (load !== null && result.url.startsWith('file:')) {
-      const url = new URL(result.url);
-      url.searchParams.set(LOAD_PARAM, load);
-      return { ...result, url: url.href };
-    }
+/** The same hook for `module.registerHooks()` (Node 22.15+: synchronous, on the importing thread). */
+export function resolveSync(specifier: string, context: ResolveContext, next: NextResolveSync): ResolveResult {
+  try {
+    const step = route(specifier, context);
+    return 'answer' in step ? step.answer : marked(next(specifier, step.context), step.load);
+  } catch (err) {
+    return failed(err);
   }
-  return result;
 }
