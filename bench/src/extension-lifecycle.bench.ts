@@ -96,6 +96,7 @@ const result: LoadResult = done.load;
 console.log(
   JSON.stringify({
     bench: 'extension-lifecycle',
+    node: process.version,
     installToRoutableMs: { median: round(median(done.installMs)), max: round(Math.max(...done.installMs)) },
     goalInstallMs: 500,
     upgrades,
