@@ -35,6 +35,8 @@ interface VerifiedToken {
   expiresAt: number;
   /** Derived on first use by the session-cookie path. */
   csrf?: string;
+  /** The caller as the session cookie presents it; one object per token, so authorization's per-caller cache holds. */
+  cookieCaller?: Caller;
 }
 
 /** Allowed clock skew for `iat`/`nbf`/`exp`, in seconds. */
@@ -85,6 +87,13 @@ export class AccessTokenService {
   /** The caller a token stands for; UnauthorizedError when it is forged, expired or revoked. */
   verify(token: string): Caller {
     return this.verifyEntry(token).caller;
+  }
+
+  /** The caller a session cookie's token stands for (`credential: 'cookie'`); same checks as `verify`. */
+  verifyCookie(token: string): Caller {
+    const entry = this.verifyEntry(token);
+    entry.cookieCaller ??= { ...entry.caller, credential: 'cookie' };
+    return entry.cookieCaller;
   }
 
   /** The CSRF value bound to a session cookie's token: only someone who can read the token can compute it. */

@@ -67,6 +67,24 @@ describe(ApiKeyService.name, () => {
     await assert.rejects(fx.identity.apiKeys.authenticate(bobs.status!.secret!), /disabled/);
   });
 
+  it('answers a verified key synchronously with the same caller until its owner changes', async () => {
+    const carol = callerFor(await createUser(fx.identity, 'carol'));
+    const key = await fx.identity.apiKeys.create(carol, keyRequest());
+    const secret = key.status!.secret!;
+    const first = await fx.identity.apiKeys.resolve(secret);
+    const again = fx.identity.apiKeys.resolve(secret);
+    assert.ok(!(again instanceof Promise), 'a verified key needs no promise');
+    assert.equal(again, first);
+    await fx.store.patch({ ...USER_KIND, name: 'carol' }, { type: 'merge', patch: { spec: { groups: ['auditors'] } } });
+    await settle();
+    const changed = fx.identity.apiKeys.resolve(secret) as Caller;
+    assert.notEqual(changed, first);
+    assert.ok(changed.user.groups.includes('auditors'));
+    await fx.store.patch({ ...USER_KIND, name: 'carol' }, { type: 'merge', patch: { spec: { disabled: true } } });
+    await settle();
+    assert.throws(() => fx.identity.apiKeys.resolve(secret), /disabled/);
+  });
+
   it('lets a user create keys only for themselves, and list only their own', async () => {
     await assert.rejects(fx.identity.apiKeys.admitNewKey(alice, keyRequest({ owner: 'bob' })), ForbiddenError);
     assert.equal(fx.identity.apiKeys.ownerSelector(alice), 'iam.mortise.io/user=alice');

@@ -33,6 +33,8 @@ interface VerifiedKey {
   id: string;
   owner: string;
   expiresAt: number;
+  /** The caller last made for this key and the owner entry it was made from (entries are replaced on change). */
+  caller?: { from: object; caller: Caller };
 }
 
 /**
@@ -137,12 +139,28 @@ export class ApiKeyService {
 
   /** The caller an `mrt_` key stands for; UnauthorizedError when unknown, wrong, expired or its owner is inactive. */
   async authenticate(presented: string): Promise<Caller> {
+    return this.resolve(presented);
+  }
+
+  /**
+   * `authenticate`, synchronous for a key verified before (the request
+   * pipeline's path): a Caller, or a promise of one on a first use; a dead
+   * key throws (or rejects) UnauthorizedError. While the owner is unchanged
+   * the same Caller object comes back, so authorization's per-caller cache holds.
+   */
+  resolve(presented: string): Caller | Promise<Caller> {
     const now = this.clock.now();
-    let verified = this.cache.get(presented, now);
+    const verified = this.cache.get(presented, now);
     if (verified === undefined) {
-      verified = await this.verifyInStore(presented, now);
-      this.cache.set(presented, verified);
+      return this.verifyInStore(presented, now).then((fresh) => {
+        this.cache.set(presented, fresh);
+        return this.callerOf(presented, fresh, now);
+      });
     }
+    return this.callerOf(presented, verified, now);
+  }
+
+  private callerOf(presented: string, verified: VerifiedKey, now: number): Caller {
     const live = this.identities.apiKey(verified.id);
     if (!live || (live.expiresAt !== undefined && live.expiresAt <= now)) {
       this.cache.delete(presented);
@@ -151,11 +169,17 @@ export class ApiKeyService {
     const owner = this.identities.activeUser(verified.owner);
     if (!owner) throw new UnauthorizedError('the API key belongs to a user who is disabled or no longer exists');
     this.touch(verified.id, now);
-    return {
-      user: { username: owner.username, uid: owner.uid, groups: [...owner.groups, AUTHENTICATED_GROUP] },
-      credential: 'apikey',
-      credentialId: verified.id,
-    };
+    if (verified.caller?.from !== owner) {
+      verified.caller = {
+        from: owner,
+        caller: {
+          user: { username: owner.username, uid: owner.uid, groups: [...owner.groups, AUTHENTICATED_GROUP] },
+          credential: 'apikey',
+          credentialId: verified.id,
+        },
+      };
+    }
+    return verified.caller.caller;
   }
 
   private async verifyInStore(presented: string, now: number): Promise<VerifiedKey> {

@@ -21,13 +21,13 @@ export class BearerTokenAuthenticator implements Authenticator {
   }
 }
 
-/** `Authorization: Bearer mrt_<id>_<secret>`: an API key. */
+/** `Authorization: Bearer mrt_<id>_<secret>`: an API key; synchronous once the key was verified. */
 export class ApiKeyAuthenticator implements Authenticator {
   constructor(private readonly apiKeys: ApiKeyService) {}
 
   authenticate(request: AuthenticationRequest): Promise<Caller> | Caller | undefined {
     const credential = bearerCredential(request);
     if (credential === undefined || !credential.startsWith(API_KEY_PREFIX)) return undefined;
-    return this.apiKeys.authenticate(credential);
+    return this.apiKeys.resolve(credential);
   }
 }

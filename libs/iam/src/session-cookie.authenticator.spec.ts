@@ -10,14 +10,11 @@ describe(SessionCookieAuthenticator.name, () => {
   before(async () => {
     fx = await startIdentity();
     const alice = await createUser(fx.identity, 'alice');
-    token = fx.identity.tokens.issue(
-      alice,
-      'console',
-      (await fx.identity.sessions.open(alice, 'console', undefined)).sid,
-      600,
-    ).token;
+    sid = (await fx.identity.sessions.open(alice, 'console', undefined)).sid;
+    token = fx.identity.tokens.issue(alice, 'console', sid, 600).token;
   });
   after(() => fx.identity.stop());
+  let sid: string;
 
   const request = (method: string, headers: Record<string, string>) => ({
     method,
@@ -46,5 +43,15 @@ describe(SessionCookieAuthenticator.name, () => {
       'alice',
     );
     assert.equal(authenticator.authenticate(request('GET', {})), undefined);
+  });
+
+  it('gives the same caller for the same cookie until the session is revoked', async () => {
+    const authenticator = new SessionCookieAuthenticator(fx.identity.tokens);
+    const cookie = `mortise_session=${token}`;
+    const first = authenticator.authenticate(request('GET', { cookie }));
+    assert.equal(authenticator.authenticate(request('GET', { cookie })), first);
+    assert.equal(fx.identity.tokens.verify(token).credential, 'token');
+    await fx.identity.sessions.revoke(sid, 'logout');
+    assert.throws(() => authenticator.authenticate(request('GET', { cookie })), UnauthorizedError);
   });
 });

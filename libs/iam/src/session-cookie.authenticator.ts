@@ -36,7 +36,7 @@ export class SessionCookieAuthenticator implements Authenticator {
   authenticate(request: AuthenticationRequest): Caller | undefined {
     const token = sessionCookieOf(request);
     if (token === undefined) return undefined;
-    const caller = this.tokens.verify(token);
+    const caller = this.tokens.verifyCookie(token);
     if (!SAFE_METHODS.has(request.method)) {
       const presented = request.headers[CSRF_HEADER];
       if (typeof presented !== 'string' || !secretsEqual(presented, this.tokens.csrfFor(token))) {
@@ -45,6 +45,6 @@ export class SessionCookieAuthenticator implements Authenticator {
         );
       }
     }
-    return { ...caller, credential: 'cookie' };
+    return caller;
   }
 }

@@ -4,7 +4,7 @@ import { REQUEST_CALLER_KEY } from '@mortise/sdk';
 import { failureStatus } from './extension-exception.filter.js';
 import type { ExtensionInstance } from './extension-instance.js';
 import type { ExtensionRequestMetrics, ExtensionRequestStats } from './extension-metrics.js';
-import { RequestDeadlines } from './request-deadlines.js';
+import { RequestDeadlines, type DeadlineEntry } from './request-deadlines.js';
 import type { ExtensionStatusRecord, FailureReason } from './extension-status.js';
 import type { KernelAuthorizerBridge } from './extension-authorizer.js';
 
@@ -16,10 +16,38 @@ export interface ExtensionDispatcherOptions {
   timeoutMs: number;
 }
 
-interface InFlight {
-  method: string;
-  path: string;
-  response: ServerResponse;
+/**
+ * Everything the dispatcher keeps about one request in flight, in one
+ * object: its deadline (and place in the deadline list), when it started,
+ * and where its answer is counted. Completion is one shared `close`
+ * listener reading it from the response, so a request costs no closures.
+ */
+class InFlight implements DeadlineEntry {
+  deadline = 0;
+  previous: DeadlineEntry | undefined = undefined;
+  following: DeadlineEntry | undefined = undefined;
+  queued = false;
+
+  constructor(
+    readonly dispatcher: ExtensionDispatcher,
+    readonly instance: ExtensionInstance,
+    readonly method: string,
+    readonly path: string,
+    readonly response: ServerResponse,
+    readonly started: number,
+    readonly answers: Map<number, number>,
+  ) {}
+}
+
+const IN_FLIGHT = Symbol('mortise.runtime.in-flight');
+
+type CarriesInFlight = ServerResponse & { [IN_FLIGHT]?: InFlight };
+
+function onResponseClosed(this: CarriesInFlight): void {
+  const inFlight = this[IN_FLIGHT];
+  if (!inFlight) return;
+  this[IN_FLIGHT] = undefined;
+  inFlight.dispatcher.finished(inFlight);
 }
 
 function writeStatus(response: ServerResponse, status: Status): void {
@@ -87,6 +115,17 @@ export class ExtensionDispatcher implements GroupDispatcher {
     );
   }
 
+  /** Bookkeeping once a dispatched request's response is finished or its connection closed. */
+  finished(inFlight: InFlight): void {
+    const { instance, response, answers } = inFlight;
+    this.deadlines.delete(inFlight);
+    instance.finished();
+    this.stats.inFlight--;
+    this.stats.observe((performance.now() - inFlight.started) / 1000);
+    answers.set(response.statusCode, (answers.get(response.statusCode) ?? 0) + 1);
+    if (response.statusCode < 500) this.options.status.recovered();
+  }
+
   /** Hands the request to the active instance; returns once it is handed over, not when answered. */
   dispatch(request: IncomingMessage, response: ServerResponse, context: DispatchContext): void {
     const { extension, metrics } = this.options;
@@ -101,19 +140,21 @@ export class ExtensionDispatcher implements GroupDispatcher {
     }
     (request as { [REQUEST_CALLER_KEY]?: unknown })[REQUEST_CALLER_KEY] = this.options.authorizer.callerFor(context);
     const started = performance.now();
-    const answers = this.stats.answersOf(instance.version);
-    const inFlight: InFlight = { method: request.method ?? '', path: context.info.path, response };
+    const inFlight = new InFlight(
+      this,
+      instance,
+      request.method ?? '',
+      context.info.path,
+      response,
+      started,
+      this.stats.answersOf(instance.version),
+    );
     this.stats.inFlight++;
-    this.deadlines.add(inFlight);
-    const finished = (): void => {
-      this.deadlines.delete(inFlight);
-      this.stats.inFlight--;
-      this.stats.observe((performance.now() - started) / 1000);
-      answers.set(response.statusCode, (answers.get(response.statusCode) ?? 0) + 1);
-      if (response.statusCode < 500) this.options.status.recovered();
-    };
+    this.deadlines.add(inFlight, started);
+    (response as CarriesInFlight)[IN_FLIGHT] = inFlight;
+    response.on('close', onResponseClosed);
     try {
-      instance.serve(request, response, finished);
+      instance.serve(request, response);
     } catch (err) {
       this.fault('HandlerError', err);
       writeStatus(

@@ -19,14 +19,15 @@ export class ExtensionInstance {
     return this.inFlight;
   }
 
-  /** Serves one request; `done` runs once its response is finished or its connection closed. */
-  serve(request: IncomingMessage, response: ServerResponse, done: () => void): void {
+  /** Serves one request; the caller reports `finished()` once its response is finished or its connection closed. */
+  serve(request: IncomingMessage, response: ServerResponse): void {
     this.inFlight++;
-    response.once('close', () => {
-      if (--this.inFlight === 0) this.idle?.();
-      done();
-    });
     this.application.serve(request, response);
+  }
+
+  /** One request `serve` was given is over. */
+  finished(): void {
+    if (--this.inFlight === 0) this.idle?.();
   }
 
   /** Resolves when no request is in flight, or after `timeoutMs` (then returns false). */
