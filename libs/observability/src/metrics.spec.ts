@@ -42,4 +42,23 @@ describe(KernelMetrics.name, () => {
     assert.match(text, /mortise_http_requests_total\{route="\/proxy\/\*",method="GET",code="502"\} 1/);
     assert.match(text, /# TYPE mortise_http_request_duration_seconds histogram/);
   });
+
+  it('keeps one series per route, method and code', async () => {
+    const metrics = new KernelMetrics({ defaultMetrics: false });
+    for (const [route, method] of [
+      ['/proxy/*', 'GET'],
+      ['/proxy/*', 'POST'],
+      ['/kapis/:group/:version/*', 'GET'],
+      ['/proxy/*', 'GET'],
+    ] as const) {
+      metrics.observeRequest(route, method, 200, 0.001);
+    }
+    const text = await metrics.render();
+    const counts = text.split('\n').filter((l) => l.startsWith('mortise_http_requests_total{'));
+    assert.deepEqual(counts, [
+      'mortise_http_requests_total{route="/proxy/*",method="GET",code="200"} 2',
+      'mortise_http_requests_total{route="/proxy/*",method="POST",code="200"} 1',
+      'mortise_http_requests_total{route="/kapis/:group/:version/*",method="GET",code="200"} 1',
+    ]);
+  });
 });

@@ -31,7 +31,14 @@ function collector(name: string, help: string, type: 'counter' | 'histogram', va
  * The series count is bounded by the route templates, as before.
  */
 export class RequestSeries {
-  private readonly series = new Map<string, Series>();
+  /** Every series, in creation order, for scrapes. */
+  private readonly series: Series[] = [];
+  /**
+   * Route → method → code → series. Route templates and methods are the
+   * framework's own (already hashed) strings and codes are small integers:
+   * no key string is built and hashed per request.
+   */
+  private readonly byRoute = new Map<string, Map<string, Map<number, Series>>>();
 
   constructor(
     registry: Registry,
@@ -40,13 +47,13 @@ export class RequestSeries {
   ) {
     registry.registerMetric(
       collector(names.total, names.totalHelp, 'counter', () =>
-        [...this.series.values()].map((s) => ({ labels: s.labels, value: s.count })),
+        this.series.map((s) => ({ labels: s.labels, value: s.count })),
       ),
     );
     const name = names.duration;
     registry.registerMetric(
       collector(name, names.durationHelp, 'histogram', () =>
-        [...this.series.values()].flatMap((s) => {
+        this.series.flatMap((s) => {
           let cumulative = 0;
           const buckets = s.buckets.map((count, i) => {
             cumulative += count;
@@ -64,8 +71,11 @@ export class RequestSeries {
   }
 
   observe(route: string, method: string, code: number, seconds: number): void {
-    const key = `${route}\u0000${method}\u0000${code}`;
-    let s = this.series.get(key);
+    let methods = this.byRoute.get(route);
+    if (!methods) this.byRoute.set(route, (methods = new Map<string, Map<number, Series>>()));
+    let codes = methods.get(method);
+    if (!codes) methods.set(method, (codes = new Map<number, Series>()));
+    let s = codes.get(code);
     if (!s) {
       s = {
         labels: { route, method, code: String(code) },
@@ -73,7 +83,8 @@ export class RequestSeries {
         sum: 0,
         count: 0,
       };
-      this.series.set(key, s);
+      codes.set(code, s);
+      this.series.push(s);
     }
     let i = 0;
     while (i < this.bounds.length && seconds > (this.bounds[i] ?? Infinity)) i++;
