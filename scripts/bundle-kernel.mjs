@@ -54,6 +54,24 @@ const lazyNestDateFormatter = {
   },
 };
 
+// npm installs ajv (one version) in four places: beside libs/api, ajv-formats,
+// fast-json-stringify and Fastify's ajv-compiler. Bundled, each copy would be
+// held in memory on its own; all resolve to the kernel's one copy instead.
+const AJV_HOME = 'libs/api';
+const singleAjv = {
+  name: 'single-ajv',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^ajv(\/.*)?$/ }, (args) => {
+      if (args.pluginData?.singleAjv) return undefined;
+      return pluginBuild.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: AJV_HOME,
+        pluginData: { singleAjv: true },
+      });
+    });
+  },
+};
+
 // Chunk names carry a content hash: drop the previous build's.
 for (const file of readdirSync(DIST)) if (file.startsWith('mortise-')) rmSync(join(DIST, file));
 
@@ -71,7 +89,7 @@ await build({
   format: 'esm',
   target: 'node20',
   external,
-  plugins: [lazyNestDateFormatter],
+  plugins: [lazyNestDateFormatter, singleAjv],
   sourcemap: 'linked',
   logLevel: 'error',
   // Whitespace and syntax only: Nest's errors and metadata keep class names.
