@@ -15,6 +15,8 @@ import { build } from 'esbuild';
 const DIST = 'apps/kernel/dist';
 
 // Optional packages Nest and Fastify load only when used, and the native sqlite binding.
+// (@fastify/static is bundled: the console routes load it at every start, and
+// from node_modules file by file it cost a few MB more.)
 const external = [
   'better-sqlite3',
   // argon2 finds its prebuilt native binding relative to its own files.
@@ -26,7 +28,6 @@ const external = [
   '@nestjs/platform-express',
   'class-validator',
   'class-transformer',
-  '@fastify/static',
   '@fastify/view',
   '@fastify/multipart',
   'point-of-view',
