@@ -8,12 +8,14 @@
 //   BENCH_ROUNDS=4 BENCH_DURATION=3
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { load, type LoadOptions } from './autocannon.js';
+import { cpuMs, rssMb } from './cold-start.js';
 import { median } from './bench-load.js';
+import { adminToken, createWorkspaceRequests } from './kernel-requests.js';
 
 const VARIANTS = JSON.parse(process.argv[2] ?? '{"default":[],"semi 1 MB":["--max-semi-space-size=1"]}') as Record<
   string,
@@ -26,18 +28,6 @@ const PORT = 18_000 + Math.floor(Math.random() * 1000);
 const URL_BASE = `http://127.0.0.1:${PORT}`;
 const TENANT = '/kapis/tenant.mortise.io/v1/workspaces';
 const PASSWORD = 'node-flags-bench';
-
-/** utime + stime in ms (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-function rssMb(pid: number): number {
-  const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Math.round(Number(match[1]) / 1024) : NaN;
-}
 
 async function startKernel(nodeArgs: string[], dataDir: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...nodeArgs, ENTRY], {
@@ -70,19 +60,7 @@ async function stopKernel(child: ChildProcess): Promise<void> {
 }
 
 async function bearer(): Promise<Record<string, string>> {
-  const res = await fetch(`${URL_BASE}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: 'mortise-cli',
-      username: 'admin',
-      password: PASSWORD,
-    }),
-  });
-  const body = (await res.json()) as { access_token?: string };
-  if (!body.access_token) throw new Error(`login failed: ${res.status}`);
-  return { authorization: `Bearer ${body.access_token}` };
+  return { authorization: `Bearer ${await adminToken(URL_BASE, PASSWORD)}` };
 }
 
 // One data dir with 100 labelled workspaces; every run gets a fresh copy, so POSTs do not grow later runs' lists.
@@ -100,7 +78,6 @@ const template = mkdtempSync(join(tmpdir(), 'mortise-flags-'));
   await stopKernel(kernel);
 }
 
-let created = 0;
 const samples: Record<string, { cpuUs: number; rps: number; rssMb: number }[]> = {};
 const loadBefore = loadavg()[0];
 for (let round = 0; round < ROUNDS; round++) {
@@ -112,20 +89,7 @@ for (let round = 0; round < ROUNDS; round++) {
     const cases: Record<string, Omit<LoadOptions, 'duration' | 'connections'>> = {
       'GET object': { url: `${URL_BASE}${TENANT}/ws-42`, headers: auth },
       'LIST 100': { url: `${URL_BASE}${TENANT}?labelSelector=bench%3Dyes`, headers: auth },
-      POST: {
-        url: URL_BASE,
-        requests: [
-          {
-            method: 'POST',
-            path: TENANT,
-            headers: { ...auth, 'content-type': 'application/json' },
-            setupRequest: (request) => ({
-              ...request,
-              body: JSON.stringify({ metadata: { name: `post-${process.pid}-${created++}` }, spec: {} }),
-            }),
-          },
-        ],
-      },
+      POST: { url: URL_BASE, requests: createWorkspaceRequests(TENANT, auth) },
     };
     for (const [name, options] of Object.entries(cases)) {
       await load({ ...options, duration: 1, connections: 10 });
