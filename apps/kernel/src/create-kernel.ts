@@ -234,7 +234,12 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     KernelModule.forRoot({ kinds, store, pipeline, admission, readiness, metrics, logger, controllers }, [
       ...identityModule(options.identity, config),
       ...accessControlModule(options, config, replica),
-      GatewayModule.forRoot({ groups, dispatchers, files: { rootOf: (name) => extensions.directoryOf(name) } }),
+      GatewayModule.forRoot({
+        groups,
+        dispatchers,
+        // Module extensions' files are where the runtime loaded them from; service extensions' where the host unpacked them.
+        files: { rootOf: (name) => extensions.directoryOf(name) ?? installPlans.host.serviceDirectoryOf(name) },
+      }),
       RegistryModule.forRoot(registry),
       ...(options.modules ?? []),
     ]),

@@ -73,7 +73,7 @@ export function sendErrorStatus(request: FastifyRequest, reply: FastifyReply, er
   const status = statusOf(err);
   if (status.code >= 500) request.log.error({ err }, 'request failed');
   if (status.code === 401) void reply.header('www-authenticate', 'Bearer realm="mortise"');
-  if (status.code === 429 && status.details?.retryAfterSeconds !== undefined) {
+  if ((status.code === 429 || status.code === 503) && status.details?.retryAfterSeconds !== undefined) {
     void reply.header('retry-after', String(status.details.retryAfterSeconds));
   }
   return reply.code(status.code).type('application/json').send(status);

@@ -125,6 +125,11 @@ export class Gateway {
     return this.options.dispatchers !== undefined;
   }
 
+  /** The installed package directory of an extension on this kernel, for its packaged bundles. */
+  packageRootOf(extension: string): string | undefined {
+    return this.options.extensionFiles?.rootOf(extension);
+  }
+
   /** Returns the upstream of a `url` bundle, undefined for inline and packaged ones. */
   applyJSBundle(object: JSBundle): Upstream | undefined {
     let upstream: Upstream | undefined;

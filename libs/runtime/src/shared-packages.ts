@@ -1,4 +1,4 @@
-import { register } from 'node:module';
+import * as nodeModule from 'node:module';
 import * as nestCommon from '@nestjs/common';
 import * as nestCore from '@nestjs/core';
 import * as nestPlatformFastify from '@nestjs/platform-fastify';
@@ -6,7 +6,7 @@ import * as mortiseSdk from '@mortise/sdk';
 import * as reflectMetadata from 'reflect-metadata';
 import * as rxjs from 'rxjs';
 import * as rxjsOperators from 'rxjs/operators';
-import { KERNEL_MODULES_KEY } from './shared-packages.hooks.js';
+import { initialize, KERNEL_MODULES_KEY, resolveSync, type HookData } from './shared-packages.hooks.js';
 
 /** Packages an extension gets from the kernel instead of bundling them. */
 export const SHARED_PACKAGES: readonly string[] = ['@nestjs/', 'rxjs', 'reflect-metadata', '@mortise/sdk'];
@@ -30,11 +30,19 @@ const KERNEL_MODULES: Readonly<Record<string, object>> = {
 
 let registered = false;
 
+/** `module.registerHooks` (Node 22.15+, 23.5+); @types/node 20 does not know it. */
+type RegisterHooks = (hooks: { resolve: typeof resolveSync }) => unknown;
+
 /**
  * Installs the resolve hook once per process. Bare specifiers do not resolve
  * from an unpacked extension directory by themselves (it has no
- * `node_modules`); the hook hands out the kernel's modules instead. The hook
- * module must sit beside this one (the kernel bundle copies it beside itself).
+ * `node_modules`); the hook hands out the kernel's modules instead.
+ *
+ * Where Node has `module.registerHooks()` the hook runs synchronously in this
+ * thread. Otherwise `module.register()` runs it on a loader thread of its
+ * own: a second V8 isolate (several MiB) that every import of the process
+ * then waits on. That hook module must sit beside this one (the kernel
+ * bundle copies it beside itself).
  */
 export function registerSharedPackages(): void {
   if (registered) return;
@@ -43,7 +51,12 @@ export function registerSharedPackages(): void {
   const kernelModules = Object.fromEntries(
     Object.entries(KERNEL_MODULES).map(([specifier, namespace]) => [specifier, Object.keys(namespace)]),
   );
-  register('./shared-packages.hooks.js', import.meta.url, {
-    data: { anchorURL: import.meta.url, packages: [...SHARED_PACKAGES], kernelModules },
-  });
+  const data: HookData = { anchorURL: import.meta.url, packages: [...SHARED_PACKAGES], kernelModules };
+  const registerHooks = (nodeModule as { registerHooks?: RegisterHooks }).registerHooks;
+  if (registerHooks) {
+    initialize(data);
+    registerHooks({ resolve: resolveSync });
+  } else {
+    nodeModule.register('./shared-packages.hooks.js', import.meta.url, { data });
+  }
 }

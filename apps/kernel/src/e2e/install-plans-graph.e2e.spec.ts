@@ -35,9 +35,20 @@ describe('InstallPlans of service extensions and dependencies', () => {
     upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
     k = await startTestKernel();
     const store = k.kernel.store;
-    await releaseService(store, 'notes', '1.0.0', upstreamUrl, {
-      permissions: [{ apiGroups: ['tenant.mortise.io'], resources: ['workspaces'], verbs: ['get', 'list'] }],
-    });
+    await releaseService(
+      store,
+      'notes',
+      '1.0.0',
+      upstreamUrl,
+      {
+        permissions: [{ apiGroups: ['tenant.mortise.io'], resources: ['workspaces'], verbs: ['get', 'list'] }],
+        jsBundles: [
+          { name: 'notes', path: '/static' },
+          { name: 'notes-pages', file: 'ui/index.js' },
+        ],
+      },
+      { 'ui/index.js': 'export const notes = 1;' },
+    );
     await releaseService(store, 'base', '1.0.0', upstreamUrl);
     await releaseService(store, 'base', '1.2.0', upstreamUrl);
     await releaseService(store, 'base', '2.0.0', upstreamUrl);
@@ -71,7 +82,7 @@ describe('InstallPlans of service extensions and dependencies', () => {
     assert.equal(plan.body.status.backend, 'service');
     assert.deepEqual(await labelled('APIService'), ['notes']);
     assert.deepEqual(await labelled('ReverseProxy'), ['notes-ui']);
-    assert.deepEqual(await labelled('JSBundle'), ['notes']);
+    assert.deepEqual(await labelled('JSBundle'), ['notes', 'notes-pages']);
     assert.deepEqual(await labelled('ExtensionEntry'), ['notes']);
     assert.deepEqual(await labelled('RoleTemplate', 'iam.mortise.io'), ['notes-view']);
     const proxy = await k.call('GET', '/proxy/notes/index.html');
@@ -80,6 +91,14 @@ describe('InstallPlans of service extensions and dependencies', () => {
     const api = await k.call('GET', '/kapis/notes.svc.test.mortise.io/v1/things');
     assert.equal(api.status, 200, api.text);
     assert.equal(api.body.path, '/kapis/notes.svc.test.mortise.io/v1/things');
+  });
+
+  it("serves a service extension's packaged bundle from its unpacked package", async () => {
+    const served = async () => fetch(`${k.url}/dist/notes-pages/index.js`);
+    await waitFor(async () => (await served()).status === 200);
+    const res = await served();
+    assert.equal(res.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    assert.equal(await res.text(), 'export const notes = 1;');
   });
 
   it('gives the extension its own identity with exactly the permissions it asked for, shown in the plan', async () => {
@@ -114,6 +133,7 @@ describe('InstallPlans of service extensions and dependencies', () => {
     await waitForPlan(k, 'notes', gone);
     for (const kind of ['APIService', 'ReverseProxy', 'JSBundle', 'ExtensionEntry'])
       assert.deepEqual(await labelled(kind), []);
+    await waitFor(async () => (await fetch(`${k.url}/dist/notes-pages/index.js`)).status === 404);
     assert.deepEqual(await labelled('GlobalRole', 'iam.mortise.io'), []);
     await waitFor(async () => (await k.call('GET', '/kapis/notes.svc.test.mortise.io/v1/things')).status === 404);
     const review = await k.call('POST', REVIEWS, {

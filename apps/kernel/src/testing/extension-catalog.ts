@@ -1,6 +1,6 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { writeExtensionPackage } from '@mortise/runtime';
 import type { ResourceStore } from '@mortise/store';
@@ -126,17 +126,22 @@ export function serviceManifest(
   };
 }
 
-/** Publishes a service extension version; its package directory holds only `extension.yaml`. */
+/** Publishes a service extension version; its package directory holds `extension.yaml` and `files` (relative path → content). */
 export async function releaseService(
   store: ResourceStore,
   name: string,
   version: string,
   upstream: string,
   overrides: Record<string, unknown> = {},
+  files: Record<string, string> = {},
 ): Promise<void> {
   const manifest = serviceManifest(name, version, upstream, overrides);
   const directory = await mkdtemp(join(tmpdir(), 'mortise-svc-'));
   await writeFile(join(directory, 'extension.yaml'), stringify(manifest));
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(dirname(join(directory, path)), { recursive: true });
+    await writeFile(join(directory, path), content);
+  }
   await publishVersion(store, manifest, directory);
 }
 

@@ -13,7 +13,7 @@ export const BUNDLE_ENTRY = 'index.js';
 
 export type BundleSource =
   | { kind: 'raw'; content: Buffer; etag: string }
-  | { kind: 'file'; root: string; entry: string; assets: readonly string[] }
+  | { kind: 'file'; extension: string; entry: string; assets: readonly string[] }
   | { kind: 'url'; route: ProxyRoute };
 
 export interface CompiledBundle {
@@ -61,9 +61,9 @@ export function compileBundle(
   if (spec.file !== undefined) {
     if (!extension)
       throw invalid('metadata.labels', `a file bundle must carry the extension label to find its package`);
-    const root = files?.rootOf(extension);
-    if (!root) throw invalid('spec.file', `extension "${extension}" has no installed files here`);
-    return { name, extension, link, source: { kind: 'file', root, entry: spec.file, assets: spec.assets ?? [] } };
+    if (!files) throw invalid('spec.file', 'this kernel serves no extension packages');
+    // The package's directory is looked up per request: it changes with upgrades and may reach this replica after the object.
+    return { name, extension, link, source: { kind: 'file', extension, entry: spec.file, assets: spec.assets ?? [] } };
   }
   return { name, extension, link, source: { kind: 'url', route: urlRoute() } };
 }

@@ -21,6 +21,7 @@ function bundle(name: string, spec: JSBundle['spec']): JSBundle {
 describe(registerBundleRoutes.name, () => {
   let root: string;
   let fixture: GatewayFixture;
+  const files: Record<string, string> = {};
   const upstream = new TestUpstream();
 
   before(async () => {
@@ -30,10 +31,11 @@ describe(registerBundleRoutes.name, () => {
     await writeFile(join(pkg, 'dist', 'main.js'), 'export default 1;');
     await writeFile(join(pkg, 'dist', 'assets', 'app.3f9a2c1b.css'), 'body{}');
     await writeFile(join(pkg, 'extension.yaml'), 'secret: not served');
+    files['sample'] = pkg;
     await writeFile(join(root, 'outside.txt'), 'outside');
     await symlink(join(root, 'outside.txt'), join(pkg, 'dist', 'assets', 'escape.txt'));
     await upstream.start();
-    fixture = new GatewayFixture({}, { extensionFiles: { sample: pkg } });
+    fixture = new GatewayFixture({}, { extensionFiles: files });
     await fixture.start();
     await fixture.create(bundle('inline', { raw: 'console.log("hi")' }));
     await fixture.create(bundle('packaged', { file: 'dist/main.js', assets: ['dist/assets/'] }));
@@ -89,6 +91,22 @@ describe(registerBundleRoutes.name, () => {
       assert.equal(await rawStatus(`${fixture.url}${path}`), 400, path);
     }
     assert.equal((await fetch(`${fixture.url}/dist/missing/index.js`)).status, 404);
+  });
+
+  it('answers 503 with Retry-After while the package is not on this kernel, and serves it once it is', async () => {
+    const pkg = files['sample'];
+    delete files['sample'];
+    try {
+      const waiting = await fetch(`${fixture.url}/dist/packaged/index.js`);
+      assert.equal(waiting.status, 503);
+      assert.equal(waiting.headers.get('retry-after'), '5');
+      const status = (await waiting.json()) as { reason: string; message: string };
+      assert.equal(status.reason, 'ServiceUnavailable');
+      assert.match(status.message, /extension "sample" is not on this kernel yet/);
+    } finally {
+      files['sample'] = pkg;
+    }
+    assert.equal(await (await fetch(`${fixture.url}/dist/packaged/index.js`)).text(), 'export default 1;');
   });
 
   it('fetches url bundles from their upstream under its base path', async () => {

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { BadRequestError, NotFoundError } from '@mortise/api';
+import { BadRequestError, NotFoundError, ServiceUnavailableError } from '@mortise/api';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cacheControlFor, contentTypeOf } from '../bundles/asset-content-type.js';
 import { resolveBundleFile } from '../bundles/bundle-file-resolver.js';
@@ -44,7 +44,14 @@ export function registerBundleRoutes(app: FastifyInstance, gateway: Gateway): vo
       }
       case 'file': {
         const wanted = file === BUNDLE_ENTRY ? source.entry.replace(/^\.?\//, '') : decodeURIComponent(file);
-        const found = await resolveBundleFile(source.root, wanted, source.entry, source.assets);
+        const root = gateway.packageRootOf(source.extension);
+        if (!root) {
+          throw new ServiceUnavailableError(
+            `JSBundle "${name}": the package of extension "${source.extension}" is not on this kernel yet; try again later`,
+            { retryAfterSeconds: 5 },
+          );
+        }
+        const found = await resolveBundleFile(root, wanted, source.entry, source.assets);
         if (!found) throw new NotFoundError(`JSBundle "${name}" has no file "${file}"`);
         const etag = `W/"${found.size.toString(16)}-${Math.floor(found.mtimeMs).toString(16)}"`;
         void reply.header('etag', etag).header('cache-control', cacheControl);

@@ -105,6 +105,10 @@ export class GatewayFixture {
     app.setErrorHandler((err, _request, reply) => {
       const status = toStatus(isMortiseError(err) ? err : err);
       const code = isMortiseError(err) ? status.code : ((err as { statusCode?: number }).statusCode ?? 500);
+      // As the kernel's error handler does.
+      if (status.details?.retryAfterSeconds !== undefined) {
+        void reply.header('retry-after', String(status.details.retryAfterSeconds));
+      }
       return reply.code(code).send({ ...status, code });
     });
   }

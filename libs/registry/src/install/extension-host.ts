@@ -22,27 +22,37 @@ interface Loaded {
   config: string;
 }
 
-/** What a plan asks of every kernel's runtime: a module version, on or off; undefined when nothing. */
-export function desiredModule(plan: InstallPlan): { version: string; enabled: boolean } | undefined {
+/** The version a plan wants on every kernel (the target while moving), or undefined when none. */
+function desiredVersion(plan: InstallPlan): string | undefined {
   const status = plan.status ?? {};
-  if (plan.metadata.deletionTimestamp || status.backend !== 'module') return undefined;
+  if (plan.metadata.deletionTimestamp) return undefined;
   const moving = status.state === 'Installing' || status.state === 'Upgrading';
   const version = moving ? (status.targetVersion ?? status.version) : status.version;
   if (!version || status.state === 'Uninstalling' || status.state === 'Uninstalled') return undefined;
+  return version;
+}
+
+/** What a plan asks of every kernel's runtime: a module version, on or off; undefined when nothing. */
+export function desiredModule(plan: InstallPlan): { version: string; enabled: boolean } | undefined {
+  const version = plan.status?.backend === 'module' ? desiredVersion(plan) : undefined;
   // A version outside the kernel range is never loaded: the host checks the package's own manifest.
-  return { version, enabled: plan.spec.enabled !== false };
+  return version ? { version, enabled: plan.spec.enabled !== false } : undefined;
 }
 
 /**
  * The per-replica half of install plans: makes this kernel's
  * `ExtensionRuntime` hold the module extensions the plans say are installed
- * (version, config, enabled), at start and on every change. Every replica
- * runs one; the leader's controller also loads through it, so a plan's
- * steps and the watch never race on one extension.
+ * (version, config, enabled), at start and on every change, and keeps the
+ * package of every installed service extension on this kernel's disk for
+ * its packaged JSBundles. Every replica runs one; the leader's controller
+ * also loads through it, so a plan's steps and the watch never race on one
+ * extension.
  */
 export class ExtensionHost {
   readonly name = 'extension-host';
   private readonly loaded = new Map<string, Loaded>();
+  /** Unpacked package directories of the service extensions installed here. */
+  private readonly servicePackages = new Map<string, string>();
   private readonly queue = new KeyedQueue((name) => this.converge(name));
   private readonly watcher: KindWatcher;
   private readonly secrets: ConfigSecrets;
@@ -67,6 +77,11 @@ export class ExtensionHost {
   async stop(): Promise<void> {
     await this.watcher.stop();
     await this.queue.stop();
+  }
+
+  /** Where the package of a service extension installed on this kernel is unpacked (module extensions: ask the runtime). */
+  serviceDirectoryOf(name: string): string | undefined {
+    return this.servicePackages.get(name);
   }
 
   /** Resolves once every change seen so far has been applied (tests, benchmarks). */
@@ -103,6 +118,8 @@ export class ExtensionHost {
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
     }
+    if (plan?.status?.backend === 'service') return this.keepServicePackage(plan);
+    this.servicePackages.delete(name);
     const desired = plan && desiredModule(plan);
     if (!plan || !desired) return this.unloadNow(name);
     const version = (await this.options.store.get(
@@ -112,6 +129,20 @@ export class ExtensionHost {
     // Never serve an extension the kernel is outside of; the controller marks the plan Incompatible.
     if (!fitsKernel(pkg.manifest, this.options.kernelVersion)) return this.unloadNow(name);
     await this.loadNow(plan, pkg, desired.enabled);
+  }
+
+  /** A service extension runs elsewhere; this kernel needs only its package, for the bundles it ships. */
+  private async keepServicePackage(plan: InstallPlan): Promise<void> {
+    const name = plan.metadata.name;
+    await this.unloadNow(name);
+    const version = desiredVersion(plan);
+    if (!version) {
+      this.servicePackages.delete(name);
+      return;
+    }
+    const object = (await this.options.store.get(versionRef(plan.spec.extension.name, version))) as ExtensionVersion;
+    const pkg = await this.options.packages.ensure(object);
+    this.servicePackages.set(name, pkg.directory);
   }
 
   private async loadNow(plan: InstallPlan, pkg: EnsuredPackage, enabled: boolean): Promise<void> {
