@@ -8,13 +8,15 @@
 // the kernel's own instances of them through the runtime's resolve hook
 // (`data:` modules re-exporting a global the runtime fills), so the hook
 // module is copied beside the bundle.
-import { copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const DIST = 'apps/kernel/dist';
 
 // Optional packages Nest and Fastify load only when used, and the native sqlite binding.
+// (@fastify/static is bundled: the console routes load it at every start, and
+// from node_modules file by file it cost a few MB more.)
 const external = [
   'better-sqlite3',
   // argon2 finds its prebuilt native binding relative to its own files.
@@ -26,12 +28,50 @@ const external = [
   '@nestjs/platform-express',
   'class-validator',
   'class-transformer',
-  '@fastify/static',
   '@fastify/view',
   '@fastify/multipart',
   'point-of-view',
   'pino-pretty',
 ];
+
+// Nest's console loggers build an `Intl.DateTimeFormat` when their module loads,
+// which maps ~5 MB of ICU locale and time zone data into every kernel, though
+// the kernel logs through pino and never formats a Nest timestamp. Built on
+// first use instead; the build fails if Nest changes the line, so this is
+// noticed rather than silently lost.
+const NEST_DATE_FORMATTER = /const dateTimeFormatter = new Intl\.DateTimeFormat\(([^)]*)\);/;
+const lazyNestDateFormatter = {
+  name: 'lazy-nest-date-formatter',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /@nestjs[/\\]common[/\\]services[/\\](console-)?logger\.service\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!NEST_DATE_FORMATTER.test(source)) throw new Error(`${args.path}: Nest's date formatter line changed`);
+      const contents = source.replace(
+        NEST_DATE_FORMATTER,
+        'let dateTimeFormat;\nconst dateTimeFormatter = { format: (date) => (dateTimeFormat ??= new Intl.DateTimeFormat($1)).format(date) };',
+      );
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+// npm installs ajv (one version) in four places: beside libs/api, ajv-formats,
+// fast-json-stringify and Fastify's ajv-compiler. Bundled, each copy would be
+// held in memory on its own; all resolve to the kernel's one copy instead.
+const AJV_HOME = 'libs/api';
+const singleAjv = {
+  name: 'single-ajv',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^ajv(\/.*)?$/ }, (args) => {
+      if (args.pluginData?.singleAjv) return undefined;
+      return pluginBuild.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: AJV_HOME,
+        pluginData: { singleAjv: true },
+      });
+    });
+  },
+};
 
 // Chunk names carry a content hash: drop the previous build's.
 for (const file of readdirSync(DIST)) if (file.startsWith('mortise-')) rmSync(join(DIST, file));
@@ -50,6 +90,7 @@ await build({
   format: 'esm',
   target: 'node20',
   external,
+  plugins: [lazyNestDateFormatter, singleAjv],
   sourcemap: 'linked',
   logLevel: 'error',
   // Whitespace and syntax only: Nest's errors and metadata keep class names.

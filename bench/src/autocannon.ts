@@ -19,7 +19,7 @@ export interface LoadOptions {
 }
 
 export interface LoadResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p99: number; average: number };
   non2xx: number;
   errors: number;

@@ -11,27 +11,12 @@ import { startBareFastify, startBareNest } from './baselines.js';
 import { measureColdStart } from './cold-start.js';
 import { benchTokenVerify } from './token-verify.js';
 import { measureAuthOverhead } from './auth-overhead.js';
+import { adminToken, createWorkspaceRequests } from './kernel-requests.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const TENANT = '/kapis/tenant.mortise.io/v1/workspaces';
 const ADMIN_PASSWORD = 'bench-admin-password';
-
-async function login(url: string): Promise<string> {
-  const res = await fetch(`${url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: 'mortise-cli',
-      username: 'admin',
-      password: ADMIN_PASSWORD,
-    }),
-  });
-  const body = (await res.json()) as { access_token?: string };
-  if (!body.access_token) throw new Error(`bench login failed: ${res.status}`);
-  return body.access_token;
-}
 
 interface Row {
   name: string;
@@ -64,7 +49,7 @@ async function main(): Promise<void> {
     config: { store: 'sqlite', dataDir, logLevel: 'silent' },
     identity: { admin: { password: ADMIN_PASSWORD } },
   });
-  const auth = { authorization: `Bearer ${await login(kernel.url)}` };
+  const auth = { authorization: `Bearer ${await adminToken(kernel.url, ADMIN_PASSWORD)}` };
   for (let i = 0; i < 100; i++) {
     const res = await fetch(`${kernel.url}${TENANT}`, {
       method: 'POST',
@@ -97,21 +82,10 @@ async function main(): Promise<void> {
   rows.push(
     await measure('kernel LIST 100', { url: `${kernel.url}${TENANT}?labelSelector=bench%3Dyes`, headers: auth }),
   );
-  let created = 0;
   rows.push(
     await measure('kernel POST', {
       url: kernel.url,
-      requests: [
-        {
-          method: 'POST',
-          path: TENANT,
-          headers: { ...auth, 'content-type': 'application/json' },
-          setupRequest: (request) => ({
-            ...request,
-            body: JSON.stringify({ metadata: { name: `post-${process.pid}-${created++}` }, spec: {} }),
-          }),
-        },
-      ],
+      requests: createWorkspaceRequests(TENANT, auth),
     }),
   );
   await kernel.close();

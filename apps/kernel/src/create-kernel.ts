@@ -47,7 +47,7 @@ import { wireInstallPlans, type InstallPlans } from './registry/install-plans.mo
 import { RegistryModule } from './registry/registry.module.js';
 import { KERNEL_VERSION } from './kernel-version.js';
 import { sampleExtensionDirectories } from './sample-extensions.js';
-import { warmUpFirstInstall } from './first-install-warm-up.js';
+import { warmUpFirstInstall, warmUpOnFirstUse } from './first-install-warm-up.js';
 
 export interface KernelOptions {
   /** Over the in-process defaults: port 0 on 127.0.0.1, memory store, logs silent unless MORTISE_LOG_LEVEL says otherwise. */
@@ -88,7 +88,7 @@ export interface KernelOptions {
   packages?: PackageSource;
   /** The kernel version extensions' `kernel` ranges are checked against; default this kernel's. */
   kernelVersion?: string;
-  /** Warm the first install up in the background once listening (default true; false to measure without it). */
+  /** Warm the first install up in the background on the first request for the extensions API (default true; false to measure without it). */
   warmUpFirstInstall?: boolean;
 }
 
@@ -118,8 +118,8 @@ export interface Kernel extends KernelServices {
   installPlans: InstallPlans;
   /** Extension registry: trust policy, package store, marketplace, repository sync. */
   registry: Registry;
-  /** Settles once the background warm-up for the first install (started after listening) has run. */
-  warmedUp: Promise<void>;
+  /** Starts the first-install warm-up unless the first request for the extensions API already did; settles when it has run. */
+  warmUp(): Promise<void>;
   /** Every route registered on the root instance, Nest's and Fastify's, for route-wide security tests. */
   routes(): RouteEntry[];
   /** Graceful stop: refuse new requests, end watches, let in-flight requests finish (bounded), close the store. */
@@ -187,6 +187,11 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   const validatorFor = options.validatorFor ?? ((def: KindDefinition) => compileResourceValidator(def));
   const admission = new AdmissionChain();
   const rest = new ResourceRest({ store, kinds, validatorFor, admission });
+  // Never on the start-up path, nor in an idle kernel: the first request for the extensions API starts it.
+  const warmUp =
+    options.warmUpFirstInstall === false
+      ? { start: () => Promise.resolve() }
+      : warmUpOnFirstUse(app, () => warmUpFirstInstall(rest, kinds, logger));
   const extensions = new ExtensionRuntime({
     groups,
     kinds,
@@ -270,9 +275,6 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   if (options.identity !== false && config.publicUrl === '') nest.get(Identity).useIssuer(url);
   readiness.markStarted();
-  // After listening, never before: start-up time is not spent on it.
-  const warmUp =
-    options.warmUpFirstInstall === false ? { done: Promise.resolve() } : warmUpFirstInstall(rest, kinds, logger);
   logger.info({ port, host: config.host, store: config.store }, 'mortise kernel listening');
 
   let closing: Promise<void> | undefined;
@@ -322,7 +324,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     logger,
     controllers,
     replica,
-    warmedUp: warmUp.done,
+    warmUp: () => warmUp.start(),
     routes: () => [...routes],
     close,
   };

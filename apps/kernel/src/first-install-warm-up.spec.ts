@@ -1,10 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import Fastify from 'fastify';
 import { ApiGroupRegistry, KindRegistry, registerKernelKinds, type KindDefinition } from '@mortise/api';
 import { ResourceRest } from '@mortise/apiserver';
 import { createLogger } from '@mortise/observability';
 import { MemoryStore } from '@mortise/store';
-import { warmUpFirstInstall } from './first-install-warm-up.js';
+import { INSTALL_INTEREST_PREFIX, warmUpFirstInstall, warmUpOnFirstUse } from './first-install-warm-up.js';
 
 function setUp(validatorFor: (def: KindDefinition) => () => void) {
   const kinds = new KindRegistry(new ApiGroupRegistry());
@@ -38,5 +39,38 @@ describe(warmUpFirstInstall.name, () => {
     logger.warn = ((_obj: unknown, msg: string) => void warnings.push(msg)) as typeof logger.warn;
     await warmUpFirstInstall(rest, kinds, logger).done;
     assert.deepEqual(warnings, ['first-install warm-up step failed']);
+  });
+});
+
+describe(warmUpOnFirstUse.name, () => {
+  it('starts the warm-up on the first request for the extensions API only, and once', async () => {
+    const app = Fastify();
+    app.get('/*', () => ({}));
+    let runs = 0;
+    const deferred = warmUpOnFirstUse(app, () => {
+      runs += 1;
+      return { done: Promise.resolve() };
+    });
+    await app.inject({ url: '/kapis/tenant.mortise.io/v1/workspaces' });
+    await app.inject({ url: '/healthz' });
+    assert.equal(runs, 0);
+    await app.inject({ url: `${INSTALL_INTEREST_PREFIX}v1/marketplace` });
+    await app.inject({ url: `${INSTALL_INTEREST_PREFIX}v1/installplans` });
+    await deferred.start();
+    assert.equal(runs, 1);
+    await app.close();
+  });
+
+  it('starts when asked before any such request', async () => {
+    const app = Fastify();
+    let runs = 0;
+    const deferred = warmUpOnFirstUse(app, () => {
+      runs += 1;
+      return { done: Promise.resolve() };
+    });
+    await deferred.start();
+    await deferred.start();
+    assert.equal(runs, 1);
+    await app.close();
   });
 });

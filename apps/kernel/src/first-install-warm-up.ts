@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { compileSchemaValidator, type KindRegistry } from '@mortise/api';
 import type { ResourceRest } from '@mortise/apiserver';
 import type { Logger } from '@mortise/observability';
@@ -11,8 +12,34 @@ export interface FirstInstallWarmUp {
   readonly done: Promise<void>;
 }
 
+/** Requests under this prefix (the marketplace, InstallPlans, ExtensionVersions, menus) say an install may follow. */
+export const INSTALL_INTEREST_PREFIX = '/kapis/extensions.mortise.io/';
+
+export interface DeferredWarmUp {
+  /** Starts the warm-up unless it has started; settles when it has run. */
+  start(): Promise<void>;
+}
+
 /**
- * Does, in the background once the kernel listens, the one-off work the first
+ * Defers the warm-up to the first request for the extensions API: compiling
+ * the validators costs an idle kernel ~10 MB of RSS (compiled code, compiler
+ * memory, a grown young generation) and ~150 ms of CPU, for a first install
+ * that may never come. A console or CLI looks at the marketplace or the
+ * extensions before installing, so the work is done by the time the install
+ * arrives. Install the hook before the app is ready.
+ */
+export function warmUpOnFirstUse(app: FastifyInstance, warmUp: () => FirstInstallWarmUp): DeferredWarmUp {
+  let done: Promise<void> | undefined;
+  const start = (): Promise<void> => (done ??= warmUp().done);
+  app.addHook('onRequest', (request, _reply, next) => {
+    if (done === undefined && request.url.startsWith(INSTALL_INTEREST_PREFIX)) void start();
+    next();
+  });
+  return { start };
+}
+
+/**
+ * Does, in the background, the one-off work the first
  * install of a process would otherwise pay for: the InstallPlan validator
  * (~100 ms) and the manifest and default config validators (~60 ms). The
  * runtime's module resolve hook (~70–150 ms) is left to the first install:

@@ -1,6 +1,6 @@
-import { Pool } from 'undici';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 import type { UpstreamTarget } from './upstream-target.js';
+import { LazyPool, type UpstreamPool } from './upstream-pool.js';
 
 export type UpstreamState = 'Available' | 'Unavailable' | 'Disabled';
 
@@ -23,7 +23,7 @@ export interface UpstreamOptions {
  * once and reused by every request; closing it lets requests in flight end.
  */
 export class Upstream {
-  readonly pool: Pool;
+  readonly pool: UpstreamPool;
   readonly breaker: CircuitBreaker;
   private availability: UpstreamAvailability = {
     state: 'Available',
@@ -39,7 +39,7 @@ export class Upstream {
     options: UpstreamOptions = {},
   ) {
     this.breaker = new CircuitBreaker(options.breaker);
-    this.pool = new Pool(target.origin, {
+    this.pool = new LazyPool(target.origin, {
       connections: options.connections ?? 128,
       pipelining: 1,
       connect: {

@@ -1,4 +1,4 @@
-import { Parser, type ReadEntry } from 'tar';
+import type { ReadEntry } from 'tar';
 import { PackageRejectedError } from './package-error.js';
 
 /** Bounds on what a package may hold; a package past one is refused before anything is written. */
@@ -49,6 +49,8 @@ export async function readArchive(
     failure ??= error;
     entry.resume();
   };
+  // Loaded on the first package read: an idle kernel does not hold tar (~1 MB of heap).
+  const { Parser } = await import('tar');
   const parser = new Parser({
     strict: true,
     onReadEntry: (entry: ReadEntry) => {

@@ -1,7 +1,6 @@
 import { chmod, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { create } from 'tar';
 import type { ArchiveEntry } from './archive-reader.js';
 
 /** Every entry gets this mtime, so the same files always make the same bytes (and digest). */
@@ -38,6 +37,8 @@ export async function writeEntries(root: string, entries: readonly ArchiveEntry[
  */
 export async function createTarball(root: string, paths: readonly string[], outFile: string): Promise<void> {
   await mkdir(dirname(outFile), { recursive: true });
+  // Loaded when packing: an idle kernel does not hold tar.
+  const { create } = await import('tar');
   await create({ gzip: true, file: outFile, cwd: root, portable: true, mtime: FIXED_MTIME, noDirRecurse: true }, [
     ...paths,
   ]);

@@ -1,6 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { Agent, request } from 'undici';
 import { NotFoundError, ServiceUnavailableError, InvalidError, PayloadTooLargeError } from '@mortise/api';
 
 /** How to reach a repository: its TLS roots and credentials. Secrets here never reach a log or a status. */
@@ -25,6 +24,8 @@ export async function readLocation(location: string, maxBytes: number, access: L
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new InvalidError(`${redact(url)}: only file://, http:// and https:// locations are supported`);
   }
+  // The HTTP client is loaded on the first remote read, not by every kernel at start.
+  const { Agent, request } = await import('undici');
   const dispatcher = new Agent({
     connect: { ...(access.caBundle ? { ca: access.caBundle } : {}) },
     connectTimeout: access.timeoutMs ?? DEFAULT_TIMEOUT_MS,

@@ -5,8 +5,8 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { packExtension, signPackage } from '../package/pack-extension.js';
 import { generatePublisherKey, keyIdOf, type PublisherKey, type TrustedKey } from '../package/publisher-key.js';
-import { publishToRepository, readIndex, writeIndex } from './publish-to-repository.js';
-import { INDEX_FILE } from './repository-index.js';
+import { publishToRepository, writeIndex } from './publish-to-repository.js';
+import { INDEX_FILE, emptyRepositoryIndex } from './repository-index.js';
 
 /** Layout of the registry's part of the data dir. */
 export function registryPaths(dataDir: string) {
@@ -75,8 +75,7 @@ export async function seedRepository(
   sources: readonly string[],
   key: PublisherKey,
 ): Promise<string[]> {
-  const index = await readIndex(repoDir);
-  const listed = new Set(index.extensions.flatMap((e) => e.versions.map((v) => `${e.name}@${v.version}`)));
+  const listed = await listedVersions(repoDir);
   const published: string[] = [];
   let work: string | undefined;
   try {
@@ -86,7 +85,7 @@ export async function seedRepository(
         version?: string;
       };
       const id = `${manifest.name}@${manifest.version}`;
-      if (listed.has(id)) continue;
+      if (listed?.has(id)) continue;
       work ??= await mkdtemp(join(tmpdir(), 'mortise-seed-'));
       const file = join(work, `${manifest.name}-${manifest.version}.tgz`);
       await packExtension(source, file);
@@ -97,10 +96,24 @@ export async function seedRepository(
   } finally {
     if (work) await rm(work, { recursive: true, force: true });
   }
-  const hasIndex = await readFile(join(repoDir, INDEX_FILE)).then(
-    () => true,
-    () => false,
-  );
-  if (!hasIndex) await writeIndex(repoDir, index, { signingKey: key });
+  if (listed === undefined && published.length === 0) {
+    await writeIndex(repoDir, emptyRepositoryIndex(), { signingKey: key });
+  }
   return published;
+}
+
+/**
+ * `name@version` of what the index lists; undefined without an index. Only
+ * names are read: publishing reads and checks the index in full, and the sync
+ * validates it, so this restart path does not compile the index schema.
+ */
+async function listedVersions(repoDir: string): Promise<Set<string> | undefined> {
+  const data = await readFile(join(repoDir, INDEX_FILE), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (data === undefined) return undefined;
+  const index = JSON.parse(data) as { extensions?: { name?: string; versions?: { version?: string }[] }[] };
+  const extensions = Array.isArray(index.extensions) ? index.extensions : [];
+  return new Set(extensions.flatMap((e) => (e.versions ?? []).map((v) => `${e.name}@${v.version}`)));
 }

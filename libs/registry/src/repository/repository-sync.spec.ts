@@ -97,6 +97,45 @@ describe('repository sync', () => {
     assert.equal(readyOf(repo)?.reason, 'Synced');
   });
 
+  it('skips an unchanged repository, and syncs in full when the index, trust, kernel or a sync request changes', async () => {
+    const dir = join(work, 'digest');
+    await cp(repoDir, dir, { recursive: true });
+    await store.create(repositoryObject('digest', fileUrl(dir)));
+    const unchanged = async (extra: Partial<RepositorySyncOptions> = {}) => {
+      const result = await syncRepository(options(extra), 'digest');
+      assert.equal(result?.ok, true);
+      return result.ok && result.unchanged;
+    };
+    assert.equal(await unchanged(), false);
+    const digest = (await repository('digest')).status?.indexDigest;
+    assert.match(digest ?? '', /^sha256:[a-f0-9]{64}$/);
+    const message = readyOf(await repository('digest'))?.message;
+    // A version removed behind the registry's back shows whether a sync applied the index.
+    await store.delete({ ...ExtensionVersionRef, name: 'beta-0.1.0' });
+    assert.equal(await unchanged(), true);
+    assert.equal(readyOf(await repository('digest'))?.message, message);
+    assert.ok(!(await versionNames()).includes('beta-0.1.0'));
+    const restored = async (): Promise<void> => {
+      assert.ok((await versionNames()).includes('beta-0.1.0'));
+      await store.delete({ ...ExtensionVersionRef, name: 'beta-0.1.0' });
+    };
+    assert.equal(await unchanged({ kernelVersion: '0.2.0' }), false);
+    await restored();
+    assert.equal(await unchanged({ kernelVersion: '0.2.0' }), true);
+    const widened = { ...policy, trustedKeys: [...policy.trustedKeys, { publicKeyPem: stranger.publicKeyPem }] };
+    assert.equal(await unchanged({ kernelVersion: '0.2.0', policy: widened }), false);
+    await restored();
+    await store.patch(
+      { ...RepositoryRef, name: 'digest' },
+      { type: 'merge', patch: { metadata: { annotations: { [SYNC_REQUEST_ANNOTATION]: 'now' } } } },
+    );
+    assert.equal(await unchanged({ kernelVersion: '0.2.0', policy: widened }), false);
+    await restored();
+    await writeIndex(dir, await readIndex(dir), { signingKey: publisher, now: new Date(0) });
+    assert.equal(await unchanged({ kernelVersion: '0.2.0', policy: widened }), false);
+    assert.ok((await versionNames()).includes('beta-0.1.0'));
+  });
+
   it('keeps only the newest `depth` versions, and leaves the install controller its status fields', async () => {
     await store.create(repositoryObject('local', fileUrl(repoDir)));
     await syncRepository(options(), 'local');
@@ -133,6 +172,10 @@ describe('repository sync', () => {
     const result = await syncRepository(options(), 'shrinking');
     assert.equal(result?.ok && result.change.keptInstalled, 1);
     assert.deepEqual(await versionNames(), ['alpha-1.0.0', 'alpha-2.0.0-build.7']);
+    // Uninstalling alpha 1.0.0 must let the next sync remove it, though the index is the same.
+    assert.equal((await repository('shrinking')).status?.indexDigest, undefined);
+    const again = await syncRepository(options(), 'shrinking');
+    assert.equal(again?.ok && again.unchanged, false);
     await assert.rejects(store.get({ ...ExtensionRef, name: 'beta' }), { name: 'NotFoundError' });
     await store.delete({ ...InstallPlanRef, name: 'alpha' });
     await forgetRepository(options(), 'shrinking');

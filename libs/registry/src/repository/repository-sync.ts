@@ -5,6 +5,7 @@ import type { TrustPolicy } from '../package/publisher-key.js';
 import { applyRepositoryIndex, type CatalogueChange } from './catalogue-writer.js';
 import { RepositoryRef } from './catalogue-names.js';
 import { checkIndexSignature } from './index-signature.js';
+import { indexDigest, syncedAlready } from './index-digest.js';
 import { repositoryAccess, type SecretSource } from './repository-access.js';
 import {
   BadIndexError,
@@ -18,7 +19,15 @@ import {
 export type SyncFailure = 'Unreachable' | 'BadIndex' | 'BadSignature';
 
 export type SyncResult =
-  | { repository: string; ok: true; change: CatalogueChange; syncedAt: string }
+  | {
+      repository: string;
+      ok: true;
+      change: CatalogueChange;
+      syncedAt: string;
+      /** The index and everything else it depended on were as at the last successful sync: nothing was applied. */
+      unchanged: boolean;
+      indexDigest: string;
+    }
   | { repository: string; ok: false; reason: SyncFailure; message: string };
 
 export interface RepositorySyncOptions {
@@ -64,8 +73,8 @@ export async function syncRepository(options: RepositorySyncOptions, name: strin
   const now = (options.now ?? (() => new Date()))();
   let result: SyncResult;
   try {
-    const change = await fetchAndApply(options, repository);
-    result = { repository: name, ok: true, change, syncedAt: now.toISOString() };
+    const applied = await fetchAndApply(options, repository);
+    result = { repository: name, ok: true, ...applied, syncedAt: now.toISOString() };
   } catch (error) {
     if (!(error instanceof SyncError)) throw error;
     result = { repository: name, ok: false, reason: error.reason, message: error.message };
@@ -89,7 +98,13 @@ export function indexUrlOf(url: string): string {
   return new URL(url).pathname.endsWith('.json') ? url : resolveLocation(url, INDEX_FILE);
 }
 
-async function fetchAndApply(options: RepositorySyncOptions, repository: Repository): Promise<CatalogueChange> {
+interface Applied {
+  change: CatalogueChange;
+  unchanged: boolean;
+  indexDigest: string;
+}
+
+async function fetchAndApply(options: RepositorySyncOptions, repository: Repository): Promise<Applied> {
   const indexUrl = indexUrlOf(repository.spec.url);
   const maxBytes = options.maxIndexBytes ?? DEFAULT_MAX_INDEX_BYTES;
   let access;
@@ -107,6 +122,9 @@ async function fetchAndApply(options: RepositorySyncOptions, repository: Reposit
     throw new SyncError('Unreachable', `cannot read ${redact(signatureUrl)}: ${(error as Error).message}`);
   });
   const policy = typeof options.policy === 'function' ? options.policy() : options.policy;
+  const digest = indexDigest(repository, { index, signature, policy, kernelVersion: options.kernelVersion, indexUrl });
+  // Restarts and polls of an unchanged repository skip the signature check, the parse and the catalogue diff.
+  if (syncedAlready(repository, digest)) return { change: emptyChange(), unchanged: true, indexDigest: digest };
   const check = checkIndexSignature(index, signature, policy);
   if (!check.ok) throw new SyncError('BadSignature', check.message);
   let parsed;
@@ -116,7 +134,7 @@ async function fetchAndApply(options: RepositorySyncOptions, repository: Reposit
     if (error instanceof BadIndexError) throw new SyncError('BadIndex', error.message);
     throw error;
   }
-  return applyRepositoryIndex(
+  const change = await applyRepositoryIndex(
     options.store,
     {
       repository: repository.metadata.name,
@@ -126,6 +144,11 @@ async function fetchAndApply(options: RepositorySyncOptions, repository: Reposit
     parsed,
     options.kernelVersion,
   );
+  return { change, unchanged: false, indexDigest: digest };
+}
+
+function emptyChange(): CatalogueChange {
+  return { created: 0, updated: 0, removed: 0, keptInstalled: 0, conflicts: [], extensions: 0, versions: 0 };
 }
 
 async function reportStatus(
@@ -140,7 +163,8 @@ async function reportStatus(
         type: 'Ready',
         status: 'True',
         reason: 'Synced',
-        message: syncedMessage(result.change),
+        // Unchanged: what the catalogue holds is what the last sync reported.
+        message: result.unchanged && previous ? previous.message : syncedMessage(result.change),
       }
     : { type: 'Ready', status: 'False', reason: result.reason, message: result.message };
   const transitioned = previous?.status !== condition.status || previous.reason !== condition.reason;
@@ -148,7 +172,13 @@ async function reportStatus(
   if (repository.metadata.generation !== undefined) condition.observedGeneration = repository.metadata.generation;
   const others = (repository.status?.conditions ?? []).filter((c) => c.type !== 'Ready');
   const status: Record<string, unknown> = { conditions: [...others, condition] };
-  if (result.ok) status.lastSyncTime = result.syncedAt;
+  if (result.ok) {
+    status.lastSyncTime = result.syncedAt;
+    // Versions skipped for another repository, or kept because installed, can change without this index
+    // changing (that repository goes, the version is uninstalled): then the next sync must run in full.
+    const settled = result.change.conflicts.length === 0 && result.change.keptInstalled === 0;
+    status.indexDigest = settled ? result.indexDigest : null;
+  }
   await store
     .patch(
       { ...RepositoryRef, name: repository.metadata.name },

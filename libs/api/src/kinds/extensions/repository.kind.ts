@@ -22,6 +22,8 @@ export const RepositorySchema = ResourceSchema({
   status: Type.Optional(
     Type.Object({
       lastSyncTime: Type.Optional(Timestamp()),
+      /** What the last successful sync read (index, signature, trust policy, ...): an unchanged repository is not re-applied. */
+      indexDigest: Type.Optional(Type.String()),
       conditions: Type.Optional(ConditionsSchema),
     }),
   ),
