@@ -7,6 +7,8 @@ export interface ColdStart {
   /** CPU (user + system) the process spent until ready: steadier than wall time on a shared machine. */
   readyCpuMs: number;
   idleRssMb: number;
+  /** Lowest RSS read once a second until `settleMs`, after V8's memory reducer has run; equal to idleRssMb without settleMs. */
+  settledRssMb: number;
 }
 
 export interface ColdStartOptions {
@@ -14,6 +16,12 @@ export interface ColdStartOptions {
   nodeArgs?: string[];
   /** How long the process idles after ready before its RSS is read. */
   idleMs?: number;
+  /**
+   * Keep idling until this long after ready, reading RSS once a second: V8
+   * shrinks the young generation it grew during start-up only when its
+   * memory reducer runs, some seconds into an idle period.
+   */
+  settleMs?: number;
 }
 
 export function rssMb(pid: number): number {
@@ -31,7 +39,7 @@ export function cpuMs(pid: number): number {
 /**
  * Spawns an entry (the built kernel, or a baseline server honouring the same
  * `MORTISE_PORT`) on `dataDir`; time from spawn to the first `/readyz` 200,
- * then RSS after it has idled.
+ * then RSS after it has idled (and its lowest while settling).
  */
 export async function measureColdStart(
   mainJs: string,
@@ -63,8 +71,15 @@ export async function measureColdStart(
     }
     const readyMs = Math.round(performance.now() - started);
     const readyCpuMs = cpuMs(child.pid!);
-    await new Promise((r) => setTimeout(r, options.idleMs ?? 1000));
-    return { readyMs, readyCpuMs, idleRssMb: rssMb(child.pid!) };
+    const idleMs = options.idleMs ?? 1000;
+    await new Promise((r) => setTimeout(r, idleMs));
+    const idleRssMb = rssMb(child.pid!);
+    let settledRssMb = idleRssMb;
+    for (let waited = idleMs; waited < (options.settleMs ?? 0); waited += 1000) {
+      await new Promise((r) => setTimeout(r, 1000));
+      settledRssMb = Math.min(settledRssMb, rssMb(child.pid!));
+    }
+    return { readyMs, readyCpuMs, idleRssMb, settledRssMb };
   } finally {
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
