@@ -191,7 +191,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   const warmUp =
     options.warmUpFirstInstall === false
       ? { start: () => Promise.resolve() }
-      : warmUpOnFirstUse(app, () => warmUpFirstInstall(rest, kinds, logger));
+      : warmUpOnFirstUse(pipeline, () => warmUpFirstInstall(rest, kinds, logger));
   const extensions = new ExtensionRuntime({
     groups,
     kinds,

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify from 'fastify';
 import { ApiGroupRegistry, KindRegistry, registerKernelKinds, type KindDefinition } from '@mortise/api';
-import { ResourceRest } from '@mortise/apiserver';
+import { RequestPipeline, ResourceRest } from '@mortise/apiserver';
 import { createLogger } from '@mortise/observability';
 import { MemoryStore } from '@mortise/store';
 import { INSTALL_INTEREST_PREFIX, warmUpFirstInstall, warmUpOnFirstUse } from './first-install-warm-up.js';
@@ -45,9 +45,11 @@ describe(warmUpFirstInstall.name, () => {
 describe(warmUpOnFirstUse.name, () => {
   it('starts the warm-up on the first request for the extensions API only, and once', async () => {
     const app = Fastify();
+    const pipeline = new RequestPipeline();
+    pipeline.install(app);
     app.get('/*', () => ({}));
     let runs = 0;
-    const deferred = warmUpOnFirstUse(app, () => {
+    const deferred = warmUpOnFirstUse(pipeline, () => {
       runs += 1;
       return { done: Promise.resolve() };
     });
@@ -56,6 +58,7 @@ describe(warmUpOnFirstUse.name, () => {
     assert.equal(runs, 0);
     await app.inject({ url: `${INSTALL_INTEREST_PREFIX}v1/marketplace` });
     await app.inject({ url: `${INSTALL_INTEREST_PREFIX}v1/installplans` });
+    assert.equal(runs, 1, 'the request started it');
     await deferred.start();
     assert.equal(runs, 1);
     await app.close();
@@ -63,8 +66,10 @@ describe(warmUpOnFirstUse.name, () => {
 
   it('starts when asked before any such request', async () => {
     const app = Fastify();
+    const pipeline = new RequestPipeline();
+    pipeline.install(app);
     let runs = 0;
-    const deferred = warmUpOnFirstUse(app, () => {
+    const deferred = warmUpOnFirstUse(pipeline, () => {
       runs += 1;
       return { done: Promise.resolve() };
     });

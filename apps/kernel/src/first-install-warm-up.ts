@@ -1,6 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import { compileSchemaValidator, type KindRegistry } from '@mortise/api';
-import type { ResourceRest } from '@mortise/apiserver';
+import type { CompletedRequestObserver, ResourceRest } from '@mortise/apiserver';
 import type { Logger } from '@mortise/observability';
 import { RuntimeManifestSchema } from '@mortise/runtime';
 
@@ -26,14 +25,18 @@ export interface DeferredWarmUp {
  * memory, a grown young generation) and ~150 ms of CPU, for a first install
  * that may never come. A console or CLI looks at the marketplace or the
  * extensions before installing, so the work is done by the time the install
- * arrives. Install the hook before the app is ready.
+ * arrives. It watches the pipeline's finished requests (the RequestInfo
+ * is already resolved there) rather than adding a hook of its own to every
+ * request.
  */
-export function warmUpOnFirstUse(app: FastifyInstance, warmUp: () => FirstInstallWarmUp): DeferredWarmUp {
+export function warmUpOnFirstUse(
+  pipeline: { observe(observer: CompletedRequestObserver): unknown },
+  warmUp: () => FirstInstallWarmUp,
+): DeferredWarmUp {
   let done: Promise<void> | undefined;
   const start = (): Promise<void> => (done ??= warmUp().done);
-  app.addHook('onRequest', (request, _reply, next) => {
-    if (done === undefined && request.url.startsWith(INSTALL_INTEREST_PREFIX)) void start();
-    next();
+  pipeline.observe((completed) => {
+    if (done === undefined && completed.info?.path.startsWith(INSTALL_INTEREST_PREFIX)) void start();
   });
   return { start };
 }
