@@ -114,6 +114,12 @@ export class GroupDispatcherRegistry {
     return this.servesKind(info) ? undefined : dispatcher;
   }
 
+  /** `route` for a request whose `owner` is known: asks the guards of its group (if it has one). */
+  admit(info: RequestInfo): void {
+    const group = info.apiGroup || groupOfPath(info.path);
+    if (group && this.dispatchers.has(group)) for (const guard of this.guards) guard(info, group);
+  }
+
   private byPathPrefix(path: string): GroupDispatcher | undefined {
     for (let i = 0; i < this.prefixes.length; i++) {
       const entry = this.prefixes[i];

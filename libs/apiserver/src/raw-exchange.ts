@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Caller, Decision, RequestInfo } from '@mortise/api';
+import type { Caller, Decision, GroupDispatcher, RequestInfo } from '@mortise/api';
 import type { Logger } from '@mortise/observability';
 
 /**
@@ -36,6 +36,8 @@ export class RawExchange implements PipelineRequest {
     readonly res: ServerResponse,
     readonly id: string,
     public requestInfo: RequestInfo,
+    /** The dispatcher that owns the path (its group's guards are still to be asked). */
+    readonly owner: GroupDispatcher,
     public receivedAt: bigint,
     private readonly logger: Logger | undefined,
   ) {}

@@ -69,11 +69,14 @@ export interface RequestPipelineOptions {
  * request (taken because a dispatcher owned its path) is not found.
  */
 interface Carrier<R extends PipelineRequest, T> {
+  /** The dispatcher that answers, after the group's guards; undefined: the server's own routes answer. */
+  route(request: R, dispatchers: GroupDispatcherRegistry | undefined): GroupDispatcher | undefined;
   handOver(request: R, transport: T, dispatcher: GroupDispatcher, context: DispatchContext): Promise<void> | void;
   unrouted(request: R, done: HookDone): void;
 }
 
 const FASTIFY: Carrier<FastifyRequest, FastifyReply> = {
+  route: (request, dispatchers) => dispatchers?.route(request.requestInfo),
   handOver(request, reply, dispatcher, context) {
     reply.hijack();
     return dispatcher.dispatch(request.raw, reply.raw, context);
@@ -82,6 +85,11 @@ const FASTIFY: Carrier<FastifyRequest, FastifyReply> = {
 };
 
 const RAW: Carrier<RawExchange, ServerResponse> = {
+  // Taken at the server because its owner was known: only the guards are left to ask.
+  route(exchange, dispatchers) {
+    dispatchers?.admit(exchange.requestInfo);
+    return exchange.owner;
+  },
   handOver: (exchange, res, dispatcher, context) => dispatcher.dispatch(exchange.req, res, context),
   unrouted: (exchange, done) => done(notFound(exchange.method, exchange.url)),
 };
@@ -220,7 +228,8 @@ export class RequestPipeline {
     if (this.closing || this.dispatchers === undefined) return next(req, res);
     const receivedAt = process.hrtime.bigint();
     const info = resolveRequestInfo(req.method ?? 'GET', req.url ?? '/');
-    if (this.dispatchers.owner(info) === undefined) {
+    const owner = this.dispatchers.owner(info);
+    if (owner === undefined) {
       (req as CarriesInfo)[RESOLVED_INFO] = info;
       return next(req, res);
     }
@@ -229,6 +238,7 @@ export class RequestPipeline {
       res,
       requestIdFrom(req.headers[REQUEST_ID_HEADER]),
       info,
+      owner,
       receivedAt,
       this.logger,
     );
@@ -320,7 +330,7 @@ export class RequestPipeline {
     let handedOver: Promise<void> | void;
     try {
       // A group's guards may refuse here (e.g. an extension not enabled in the workspace).
-      const dispatcher = this.dispatchers?.route(request.requestInfo);
+      const dispatcher = carrier.route(request, this.dispatchers);
       if (!dispatcher) return carrier.unrouted(request, done);
       request.dispatchedTo = dispatcher.name;
       handedOver = carrier.handOver(request, transport, dispatcher, {
