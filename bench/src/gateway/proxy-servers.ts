@@ -4,9 +4,8 @@ import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import replyFrom from '@fastify/reply-from';
 import httpProxy from 'http-proxy';
-import { ApiGroupRegistry, type Caller, type RequestInfo } from '@mortise/api';
-import { nonResourceRequestInfo as nonResource } from '@mortise/api';
-import { Gateway, IdentityTokenIssuer, JwtIdentityTokenSigner, registerGatewayRoutes } from '@mortise/gateway';
+import { ApiGroupRegistry, nonResourceRequestInfo, type Caller } from '@mortise/api';
+import { Gateway, IdentityTokenIssuer, JwtIdentityTokenSigner, ReverseProxyDispatcher } from '@mortise/gateway';
 
 export interface Started {
   url: string;
@@ -36,9 +35,9 @@ export async function startReplyFrom(upstream: string): Promise<Started> {
 }
 
 /**
- * The gateway's proxy core on a bare Fastify, with a constant caller in
- * place of the pipeline: the implementation choice measured on its own,
- * as the two above are.
+ * The gateway's proxy core as the kernel runs it (its `/proxy/` dispatcher,
+ * called from the HTTP server), with a constant caller in place of the
+ * pipeline: the implementation choice measured on its own, as the two above are.
  */
 export async function startBareGateway(upstream: string): Promise<Started> {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -59,14 +58,12 @@ export async function startBareGateway(upstream: string): Promise<Started> {
     spec: { matcher: { path: '/proxy/bench/*' }, url: upstream, directives: { stripPathPrefix: '/proxy/bench' } },
   });
   const caller: Caller = { user: { username: 'bench', uid: 'bench', groups: [] }, credential: 'token' };
-  const app = Fastify();
-  app.decorateRequest('caller', null as unknown as Caller);
-  app.decorateRequest('requestInfo', null as unknown as RequestInfo);
-  app.addHook('onRequest', (request, _reply, done) => {
-    request.caller = caller;
-    request.requestInfo = nonResource(request.url, request.method);
-    done();
+  const dispatcher = new ReverseProxyDispatcher(gateway.reverseProxies, gateway.dispatch);
+  let sequence = 0;
+  const server = createServer((req, res) => {
+    const info = nonResourceRequestInfo(req.url ?? '/', req.method ?? 'GET');
+    void dispatcher.dispatch(req, res, { requestId: String(++sequence), caller, info });
   });
-  registerGatewayRoutes(app, gateway);
-  return { url: await app.listen({ port: 0, host: '127.0.0.1' }) };
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
