@@ -5,7 +5,8 @@
  */
 export class PublicRouteRegistry {
   private readonly exact = new Set<string>();
-  private readonly prefixes = new Set<string>();
+  /** An array, not a Set: every request scans it, and a Set's iterator is an allocation. */
+  private readonly prefixes: string[] = [];
 
   /** `/healthz` matches only `/healthz`. */
   addExact(...paths: string[]): this {
@@ -15,13 +16,13 @@ export class PublicRouteRegistry {
 
   /** `/dist/` matches everything under it; give the trailing slash to avoid matching `/distant`. */
   addPrefix(...prefixes: string[]): this {
-    for (const prefix of prefixes) this.prefixes.add(prefix);
+    for (const prefix of prefixes) if (!this.prefixes.includes(prefix)) this.prefixes.push(prefix);
     return this;
   }
 
   isPublic(path: string): boolean {
     if (this.exact.has(path)) return true;
-    for (const prefix of this.prefixes) if (path.startsWith(prefix)) return true;
+    for (let i = 0; i < this.prefixes.length; i++) if (path.startsWith(this.prefixes[i])) return true;
     return false;
   }
 
