@@ -101,11 +101,12 @@ const EXCHANGE = Symbol('mortise.exchange');
 type CarriesExchange = ServerResponse & { [EXCHANGE]?: RawExchange };
 
 /**
- * The stages every request passes, as hooks on the root Fastify instance
- * around plain functions, so Nest routes, the generic resource REST, the
- * reverse proxy and in-process extension dispatch share them:
- * request id and timing → authentication → RequestInfo → authorization →
- * (dispatch) → observers (metrics, audit) on response.
+ * The stages every request passes, so Nest routes, the generic resource
+ * REST, the reverse proxy and in-process extension dispatch share them:
+ * request id and timing → RequestInfo → authentication → authorization →
+ * (dispatch) → observers (metrics, audit) on response. Two entries run them:
+ * `serveRaw` at the HTTP server for dispatched requests, and hooks on the
+ * root Fastify instance (`install`) for everything else.
  */
 export class RequestPipeline {
   readonly publicRoutes: PublicRouteRegistry;
