@@ -9,8 +9,7 @@ import { InMemoryKernel, writeExtensionPackage } from '@mortise/runtime';
 import { startTestKernel } from '@mortise/kernel';
 import { PingModule } from './ping.extension.js';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
+import { answerProfileMessage } from './profile-on-message.js';
 
 const GROUP = 'ping.bench.mortise.io';
 const PATH = `/kapis/${GROUP}/v1/namespaces/p1/ping`;
@@ -64,24 +63,9 @@ for (const { url, headers } of Object.values(sides)) {
   if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
 }
 export type DispatchSides = typeof sides;
-// 'cpu' → the CPU time used so far; 'profile' starts a CPU profile, '<file>.cpuprofile' writes it.
-const inspector = new Session();
+// 'cpu' → the CPU time used so far; 'profile' / '<file>.cpuprofile' profile the server.
 process.on('message', (message) => {
-  if (message === 'profile') {
-    inspector.connect();
-    void inspector
-      .post('Profiler.enable')
-      .then(() => inspector.post('Profiler.start'))
-      .then(() => process.send?.('profiling'));
-  } else if (typeof message === 'string' && message.endsWith('.cpuprofile')) {
-    void inspector.post('Profiler.stop').then(({ profile }) => {
-      writeFileSync(message, JSON.stringify(profile));
-      inspector.disconnect();
-      process.send?.(message);
-    });
-  } else {
-    process.send?.(process.cpuUsage());
-  }
+  if (!answerProfileMessage(message)) process.send?.(process.cpuUsage());
 });
 process.send?.(sides);
 process.once('SIGTERM', () => process.exit(0));

@@ -3,8 +3,9 @@
 // pipeline stages (JWT, authorization, identity token, metrics). Each server
 // is its own process; loopback only. Reported as ratios, since absolute
 // numbers depend on the shared machine. Not a test: nothing here asserts.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { load, type LoadOptions, type LoadResult } from './autocannon.js';
 
@@ -21,6 +22,18 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
  */
 const WARMUP_S = Number(process.env.BENCH_WARMUP ?? 4);
 
+/**
+ * CPUs for the proxy under test and for everything else (this process's load
+ * generator, the upstream), when `BENCH_PIN=1` and there are at least two:
+ * the proxy then gets a CPU of its own and is the bottleneck, so req/s says
+ * how much the proxy serves rather than how the scheduler shared two cores
+ * among three busy processes.
+ */
+const PIN =
+  process.env.BENCH_PIN === '1' && availableParallelism() >= 2
+    ? { proxy: String(availableParallelism() - 1), rest: `0-${availableParallelism() - 2}` }
+    : undefined;
+
 interface Server {
   url: string;
   token?: string;
@@ -29,7 +42,10 @@ interface Server {
 
 async function start(kind: string, upstream = ''): Promise<Server> {
   const script = fileURLToPath(new URL('./gateway/proxy-process.js', import.meta.url));
-  const child = spawn(process.execPath, [script, kind, upstream], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const command = [process.execPath, script, kind, upstream];
+  // `taskset` execs node in place: same pid, same IPC channel, every thread on the chosen CPUs.
+  if (PIN) command.unshift('taskset', '-c', kind === 'upstream' ? PIN.rest : PIN.proxy);
+  const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
   const [, url = '', token] = line.toString().trim().split(' ');
   return { url, child, ...(token ? { token } : {}) };
@@ -134,6 +150,7 @@ async function measureCase(c: Case, upstream: Server): Promise<Round> {
 }
 
 async function main(): Promise<void> {
+  if (PIN) execFileSync('taskset', ['-a', '-cp', PIN.rest, String(process.pid)], { stdio: 'ignore' });
   const upstream = await start('upstream');
   if (process.env.BENCH_DOWNLOAD_BYTES !== '0') {
     const bytes = Number(process.env.BENCH_DOWNLOAD_BYTES ?? 2 ** 30);
@@ -171,6 +188,7 @@ async function main(): Promise<void> {
   console.log(
     `\n${CONNECTIONS} connections, ${WARMUP_S}s warm-up + ${DURATION_S}s per case, ${ROUNDS} interleaved rounds; p99 at ${RATE} req/s`,
   );
+  if (PIN) console.log(`pinned: the proxy on CPU ${PIN.proxy}, the load generator and the upstream on ${PIN.rest}`);
   console.log('median [min–max] over the rounds; ratios are taken within a round\n');
   console.log(['case'.padEnd(26), ...columns.map(([title]) => title.padEnd(22))].join(' '));
   for (const c of CASES) {

@@ -3,13 +3,15 @@
 import { startBareGateway, startHttpProxy, startReplyFrom } from './proxy-servers.js';
 import { startGateway } from './gateway-server.js';
 import { startUpstream } from './upstream-server.js';
+import { answerProfileMessage } from '../profile-on-message.js';
 
 const [kind = '', upstream = ''] = process.argv.slice(2);
 
 // CPU time is what a contended machine cannot fake: the harness asks for it around each run.
-process.on('message', (what) =>
-  process.send?.(what === 'rss' ? { rss: process.memoryUsage().rss } : process.cpuUsage()),
-);
+process.on('message', (what) => {
+  if (answerProfileMessage(what)) return;
+  process.send?.(what === 'rss' ? { rss: process.memoryUsage().rss } : process.cpuUsage());
+});
 // A clean exit on SIGINT lets --cpu-prof write its profile.
 process.once('SIGINT', () => process.exit(0));
 

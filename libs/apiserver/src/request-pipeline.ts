@@ -244,7 +244,8 @@ export class RequestPipeline {
       this.logger,
     );
     (res as CarriesExchange)[EXCHANGE] = exchange;
-    res.once('close', this.rawResponseClosed);
+    // `on`, not `once`: a response closes once, and `once` wraps and later removes the listener.
+    res.on('close', this.rawResponseClosed);
     this.begin(exchange, res, RAW, (err) => {
       if (err) writeErrorStatus(res, exchange.id, err, this.logger);
     });
