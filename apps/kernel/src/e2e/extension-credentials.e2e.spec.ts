@@ -61,7 +61,7 @@ describe('a service extension calls the kernel as ext:<name> with its credential
   });
 
   it('gets tokens that authorize exactly as the manifest permissions', async () => {
-    const grant = await clientCredentialsGrant(k.url, 'ext-notes', secrets[0]!);
+    const grant = await clientCredentialsGrant(k.url, 'ext-notes', secrets[0]);
     assert.equal(grant.status, 200, JSON.stringify(grant.body));
     assert.equal(grant.body.refresh_token, undefined);
     const token = grant.body.access_token as string;
@@ -83,14 +83,14 @@ describe('a service extension calls the kernel as ext:<name> with its credential
   });
 
   it('rotates: the old secret and its tokens are refused, the new secret works', async () => {
-    const before = await clientCredentialsGrant(k.url, 'ext-notes', secrets[0]!);
+    const before = await clientCredentialsGrant(k.url, 'ext-notes', secrets[0]);
     const rotated = await k.call('POST', CREDENTIALS);
     assert.equal(rotated.status, 201, rotated.text);
     const fresh = rotated.body.status.clientSecret as string;
     secrets.push(fresh);
     assert.notEqual(fresh, secrets[0]);
     assert.equal((await credentials()).body.status.clientSecret, fresh);
-    const old = await clientCredentialsGrant(k.url, 'ext-notes', secrets[0]!);
+    const old = await clientCredentialsGrant(k.url, 'ext-notes', secrets[0]);
     assert.equal(old.status, 401);
     assert.equal(old.body.error, 'invalid_client');
     assert.equal((await k.call('GET', WORKSPACES, as(before.body.access_token as string))).status, 401);
