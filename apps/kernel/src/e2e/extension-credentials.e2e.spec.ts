@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { createLogger } from '@mortise/observability';
+import { createKernelTokenSource } from '@mortise/sdk';
 import { passwordLogin, startTestKernel, type CallResult, type TestKernel } from '../testing/kernel-fixture.js';
 import { clientCredentialsGrant, createUser } from '../testing/identity.js';
 import {
@@ -80,6 +81,17 @@ describe('a service extension calls the kernel as ext:<name> with its credential
     assert.equal(create.status, 403, create.text);
     assert.equal((await k.call('GET', INSTALL_PLANS, as(token))).status, 403);
     assert.equal((await k.call('GET', CREDENTIALS, as(token))).status, 403, 'it cannot read its own secret');
+  });
+
+  it("works with the SDK's token source, as a remote backend in Node would use it", async () => {
+    const source = createKernelTokenSource({
+      tokenUrl: `${k.url}/oauth/token`,
+      clientId: 'ext-notes',
+      clientSecret: secrets[0]!,
+    });
+    const token = await source.token();
+    assert.equal(await source.token(), token, 'reused');
+    assert.equal((await k.call('GET', WORKSPACES, as(token))).status, 200);
   });
 
   it('rotates: the old secret and its tokens are refused, the new secret works', async () => {
