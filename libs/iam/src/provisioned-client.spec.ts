@@ -1,7 +1,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { UnauthorizedError } from '@mortise/api';
-import { IAM_API_VERSION, OAUTH_CLIENT_KIND, type OAuthClient } from './iam-kinds.js';
+import {
+  IAM_API_VERSION,
+  OAUTH_CLIENT_KIND,
+  REFRESH_TOKEN_KIND,
+  USER_LABEL,
+  type OAuthClient,
+  type RefreshTokenFamily,
+} from './iam-kinds.js';
 import { OAuthError } from './oauth-error.js';
 import { sha256Hex } from './secret-digest.js';
 import { createUser, settle, startIdentity, type IdentityFixture } from './testing/identity-fixture.js';
@@ -53,6 +60,9 @@ describe('provisioned OAuth clients (OAuthClient objects)', () => {
     assert.equal(caller.user.username, 'ext:notes');
     assert.equal(caller.user.uid, 'secret-1');
     assert.equal(caller.clientId, 'ext-notes');
+    const sessions = (await fx.store.list(REFRESH_TOKEN_KIND)).items as RefreshTokenFamily[];
+    const session = sessions.find((family) => family.spec.username === 'ext:notes');
+    assert.equal(session?.metadata.labels?.[USER_LABEL], undefined, 'ext:notes is no valid label value');
     assert.deepEqual(await fx.identity.oauth.userinfo(caller), {
       sub: 'ext:notes',
       preferred_username: 'ext:notes',
