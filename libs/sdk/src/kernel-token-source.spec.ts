@@ -28,7 +28,7 @@ describe(createKernelTokenSource.name, () => {
       now: () => clock,
     });
     assert.deepEqual(await Promise.all([source.token(), source.token()]), ['t1', 't1']);
-    const first = endpoint.requests[0]!;
+    const first = endpoint.requests[0];
     assert.equal(first.url, TOKEN_URL);
     assert.equal(first.init.body, 'grant_type=client_credentials');
     const headers = first.init.headers as Record<string, string>;

@@ -87,7 +87,7 @@ describe('a service extension calls the kernel as ext:<name> with its credential
     const source = createKernelTokenSource({
       tokenUrl: `${k.url}/oauth/token`,
       clientId: 'ext-notes',
-      clientSecret: secrets[0]!,
+      clientSecret: secrets[0],
     });
     const token = await source.token();
     assert.equal(await source.token(), token, 'reused');
