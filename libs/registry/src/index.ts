@@ -66,7 +66,10 @@ export * from './install/extension-objects.js';
 export * from './install/service-identity.js';
 export { SecretSealer } from './install/secret-sealer.js';
 export { ExtensionCredentials, type ExtensionCredentialView } from './install/extension-credentials.js';
-export { registerExtensionCredentialRoutes, CREDENTIALS_PATH } from './install/extension-credential.routes.js';
+export {
+  registerExtensionCredentialRoutes,
+  EXTENSION_CREDENTIALS_PATH,
+} from './install/extension-credential.routes.js';
 export * from './install/extension-host.js';
 export * from './install/install-steps.js';
 export * from './install/install-plan.controller.js';
