@@ -187,6 +187,9 @@ export class IdentityView {
       accessTokenTtlSeconds: client.spec.accessTokenTtlSeconds,
     };
     this.noteClientDeleted(entry.id);
+    // Provisioned clients act only as service identities, names no User can have (user names are DNS
+    // names, so `ext:<name>`): one acting as a user's name would be a way around that user's uid.
+    if (!entry.actAs.includes(':')) return;
     this.clients.set(entry.id, entry);
     this.serviceIdentities.set(entry.actAs, entry);
   }

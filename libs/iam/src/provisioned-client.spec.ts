@@ -48,6 +48,7 @@ describe('provisioned OAuth clients (OAuthClient objects)', () => {
     await createUser(fx.identity, 'bob');
     await fx.store.create(clientObject('ext-notes', 'ext:notes', 'first-secret', 'secret-1'));
     await fx.store.create(clientObject('shadowed', 'ext:shadow', 'stored', 'secret-s'));
+    await fx.store.create(clientObject('impostor', 'bob', 'impostor-secret', 'secret-i'));
     await settle();
   });
   after(() => fx.identity.stop());
@@ -80,6 +81,10 @@ describe('provisioned OAuth clients (OAuthClient objects)', () => {
       ),
       'unauthorized_client',
     );
+  });
+
+  it('ignores a stored client acting as a name a User can have', async () => {
+    await rejectsWith(token('impostor', 'impostor-secret'), 'invalid_client');
   });
 
   it('a configured client of the same id wins over the stored one', async () => {

@@ -133,7 +133,7 @@ export const LoginFailuresKind = internalKind('LoginFailures', 'loginfailures', 
  */
 export const OAuthClientSchema = ResourceSchema({
   spec: Type.Object({
-    /** The service identity the client's tokens stand for, e.g. `ext:notes`. */
+    /** The service identity the client's tokens stand for, e.g. `ext:notes`; a name with a colon, which no User can have. */
     actAs: Type.String(),
     /** `sha256:<hex>` of the current secret. */
     secretHash: Type.String(),
