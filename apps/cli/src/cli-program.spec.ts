@@ -38,6 +38,7 @@ describe('mortise arguments', () => {
       'disable',
       'list',
       'status',
+      'credentials',
     ]) {
       assert.ok(names.includes(expected), `${expected} is a command`);
     }

@@ -10,6 +10,7 @@ import { registerPackageCommands } from './commands/package.command.js';
 import { registerLifecycleCommands } from './commands/lifecycle.command.js';
 import { registerListCommand } from './commands/list.command.js';
 import { registerStatusCommand } from './commands/status.command.js';
+import { registerCredentialsCommand } from './commands/credentials.command.js';
 import { CLI_VERSION } from './cli-version.js';
 
 export interface RunOptions {
@@ -63,6 +64,7 @@ Examples:
   registerLifecycleCommands(program, ctx);
   registerListCommand(program, ctx);
   registerStatusCommand(program, ctx);
+  registerCredentialsCommand(program, ctx);
   // Subcommands report usage errors through the same streams and exit code.
   for (const command of program.commands) {
     command.addOption(outputOption()).addOption(quietOption());

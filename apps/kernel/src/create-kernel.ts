@@ -42,7 +42,12 @@ import { registerKernelKinds, compileResourceValidator } from '@mortise/api';
 import { IamModule, Identity, type IamConfig, type IamModuleOptions } from '@mortise/iam';
 import { AccessControlModule, type AccessControlOptions } from '@mortise/tenancy';
 import { join } from 'node:path';
-import { DigestRoutedPackages, Registry, type PackageSource } from '@mortise/registry';
+import {
+  DigestRoutedPackages,
+  Registry,
+  registerExtensionCredentialRoutes,
+  type PackageSource,
+} from '@mortise/registry';
 import { wireInstallPlans, type InstallPlans } from './registry/install-plans.module.js';
 import { RegistryModule } from './registry/registry.module.js';
 import { KERNEL_VERSION } from './kernel-version.js';
@@ -227,6 +232,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     scope.setErrorHandler((err, request, reply) => sendErrorStatus(request, reply, err));
     if (config.devLoads) registerDevloadRoutes(scope, extensions);
     registerBackupRoutes(scope, store, config.dataDir);
+    registerExtensionCredentialRoutes(scope, installPlans.credentials);
   });
   const consoleDir = options.consoleDir ?? findConsoleFiles();
   if (consoleDir) registerConsoleRoutes(app, consoleDir, pipeline.publicRoutes);

@@ -6,5 +6,7 @@ export type { KernelServices } from './kernel-services.js';
 export { KERNEL_VERSION } from './kernel-version.js';
 export * from './testing/kernel-fixture.js';
 export * from './testing/kernel-process.js';
+export * from './testing/extension-catalog.js';
+export * from './testing/identity.js';
 export * from './config/config-reference.js';
 export * from './testing/replicas-fixture.js';

@@ -47,7 +47,8 @@ const CLOCK_SKEW_SECONDS = 30;
  * takes the algorithm from the key named by `kid`, never from the token, so
  * `alg: none` and HS256-signed-with-the-public-key are refused. A verified
  * token is cached until its `exp`; each hit still checks the session and the
- * user against the IdentityView, so revocation applies on the next request.
+ * user (or service identity) against the IdentityView, so revocation applies
+ * on the next request.
  */
 export class AccessTokenService {
   private readonly cache: VerifiedTokenCache<VerifiedToken>;
@@ -130,8 +131,10 @@ export class AccessTokenService {
       this.cache.set(token, entry);
     }
     if (this.identities.isSessionRevoked(entry.sid)) throw new UnauthorizedError('the token has been revoked');
-    if (!this.identities.activeUser(entry.caller.user.username, entry.caller.user.uid)) {
-      throw new UnauthorizedError('the token belongs to a user who is disabled or no longer exists');
+    if (!this.identities.activeIdentity(entry.caller.user.username, entry.caller.user.uid)) {
+      throw new UnauthorizedError(
+        'the token belongs to a user who is disabled or no longer exists, or to a client whose secret was replaced',
+      );
     }
     return entry;
   }

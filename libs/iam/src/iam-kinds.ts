@@ -4,6 +4,7 @@ import {
   IAM_GROUP,
   LoginFailuresKind,
   LoginRecordKind,
+  OAuthClientKind,
   PasswordCredentialKind,
   RefreshTokenKind,
   SigningKeyKind,
@@ -17,6 +18,7 @@ export type {
   APIKeySecret,
   LoginFailures,
   LoginRecord,
+  OAuthClient,
   PasswordCredential,
   RefreshToken as RefreshTokenFamily,
   SigningKey as SigningKeyObject,
@@ -39,6 +41,7 @@ export const SIGNING_KEY_KIND = refOf(SigningKeyKind);
 export const REFRESH_TOKEN_KIND = refOf(RefreshTokenKind);
 export const LOGIN_RECORD_KIND = refOf(LoginRecordKind);
 export const LOGIN_FAILURES_KIND = refOf(LoginFailuresKind);
+export const OAUTH_CLIENT_KIND = refOf(OAuthClientKind);
 
 /** Label on login records, sessions and API keys naming the user they belong to. */
 export const USER_LABEL = 'iam.mortise.io/user';

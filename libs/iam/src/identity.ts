@@ -75,7 +75,7 @@ export class Identity {
       clock,
     );
     this.apiKeys = new ApiKeyService(store, this.view, this.access, this.config, clock);
-    const clients = new OAuthClientRegistry(this.config);
+    const clients = new OAuthClientRegistry(this.config, this.view);
     this.oauth = new OAuthTokenService(store, clients, this.login, this.tokens, this.sessions, this.view, this.config);
     this.authenticators = [
       new BearerTokenAuthenticator(this.tokens),

@@ -1,4 +1,5 @@
 import type { GrantType, IamConfig, OAuthClientConfig } from './iam-config.js';
+import type { StoredClientEntry } from './identity-view.js';
 import { OAuthError } from './oauth-error.js';
 import { secretsEqual, sha256Hex } from './secret-digest.js';
 
@@ -20,12 +21,49 @@ export function clientFromBasicAuth(header: string | undefined): PresentedClient
   };
 }
 
-/** The configured OAuth clients; authenticates them and checks what each may do. */
+/** Where provisioned clients (OAuthClient objects) are found; the IdentityView. */
+export interface StoredClients {
+  storedClient(id: string): StoredClientEntry | undefined;
+}
+
+/** A provisioned client as a client configuration: confidential, `client_credentials` only. */
+function configOf(stored: StoredClientEntry): OAuthClientConfig {
+  const config: OAuthClientConfig = {
+    id: stored.id,
+    secretHash: stored.secretHash,
+    grantTypes: ['client_credentials'],
+    actAs: stored.actAs,
+  };
+  if (stored.accessTokenTtlSeconds !== undefined) config.accessTokenTtlSeconds = stored.accessTokenTtlSeconds;
+  return config;
+}
+
+/**
+ * The OAuth clients: the configured ones, then those the kernel provisioned
+ * (extensions' service identities). Authenticates them and checks what each may do.
+ */
 export class OAuthClientRegistry {
   private readonly clients = new Map<string, OAuthClientConfig>();
 
-  constructor(config: Pick<IamConfig, 'clients'>) {
+  constructor(
+    config: Pick<IamConfig, 'clients'>,
+    private readonly stored: StoredClients = { storedClient: () => undefined },
+  ) {
     for (const client of config.clients) this.clients.set(client.id, client);
+  }
+
+  /** A configured client, else a provisioned one; configured ids win. */
+  find(id: string | undefined): OAuthClientConfig | undefined {
+    if (id === undefined) return undefined;
+    const configured = this.clients.get(id);
+    if (configured) return configured;
+    const stored = this.stored.storedClient(id);
+    return stored ? configOf(stored) : undefined;
+  }
+
+  /** Whether this id names a provisioned client (its tokens stand for a service identity). */
+  isStored(id: string): boolean {
+    return !this.clients.has(id) && this.stored.storedClient(id) !== undefined;
   }
 
   /**
@@ -33,7 +71,7 @@ export class OAuthClientRegistry {
    * sent none (public ones). Unknown and wrong secret give the same answer.
    */
   authenticate(presented: PresentedClient): OAuthClientConfig {
-    const client = presented.clientId ? this.clients.get(presented.clientId) : undefined;
+    const client = presented.clientId ? this.find(presented.clientId) : undefined;
     const secret = presented.clientSecret ?? '';
     const expected = client?.secretHash?.replace(/^sha256:/, '') ?? '';
     const secretOk = client?.secretHash === undefined ? secret === '' : secretsEqual(sha256Hex(secret), expected);

@@ -132,6 +132,11 @@ export class OAuthTokenService {
 
   /** OIDC userinfo for the caller. */
   async userinfo(caller: Caller): Promise<Record<string, unknown>> {
+    const service = this.identities.activeIdentity(caller.user.username, caller.user.uid);
+    if (service && !this.identities.activeUser(caller.user.username)) {
+      // A service identity (an extension's `ext:<name>`) has no User object: its name and groups are all there is.
+      return { sub: service.username, preferred_username: service.username, groups: service.groups };
+    }
     const user = (await this.store.get({ ...USER_KIND, name: caller.user.username })) as User;
     const info: Record<string, unknown> = {
       sub: caller.user.username,
@@ -180,6 +185,11 @@ export class OAuthTokenService {
   }
 
   private async actingUser(client: OAuthClientConfig): Promise<UserInfo> {
+    const stored = this.identities.storedClient(client.id);
+    if (stored && this.clients.isStored(client.id)) {
+      const identity = this.identities.serviceUserOf(stored);
+      return { username: identity.username, uid: identity.uid, groups: identity.groups };
+    }
     const username = client.actAs!;
     try {
       const user = (await this.store.get({ ...USER_KIND, name: username })) as User;

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, type UserInfo } from '@mortise/api';
+import { ConflictError, NotFoundError, validateLabels, type UserInfo } from '@mortise/api';
 import type { ResourceStore } from '@mortise/store';
 import type { IamConfig } from './iam-config.js';
 import { IAM_API_VERSION, REFRESH_TOKEN_KIND, USER_LABEL, type RefreshTokenFamily } from './iam-kinds.js';
@@ -9,6 +9,16 @@ import { SYSTEM_CLOCK, type Clock } from './clock.js';
 
 /** How many spent refresh tokens a family remembers for reuse detection. */
 const SPENT_HASHES_KEPT = 100;
+
+/**
+ * The user label of a session. A service identity's name (`ext:<name>`) is no
+ * valid label value, so its sessions go unlabelled; they end with the
+ * identity's client instead (its secret's id is their `uid`).
+ */
+function userLabelOf(username: string): Record<string, string> {
+  const labels = { [USER_LABEL]: username };
+  return validateLabels(labels).length === 0 ? labels : {};
+}
 
 export interface Session {
   sid: string;
@@ -37,7 +47,7 @@ export class RefreshTokenService {
     const family: RefreshTokenFamily = {
       apiVersion: IAM_API_VERSION,
       kind: REFRESH_TOKEN_KIND.kind,
-      metadata: { name: sid, labels: { [USER_LABEL]: user.username } },
+      metadata: { name: sid, labels: userLabelOf(user.username) },
       spec: {
         username: user.username,
         uid: user.uid,

@@ -57,12 +57,19 @@ export {
   FORCE_DELETE_ANNOTATION,
   GATEWAY_DISABLED_ANNOTATION,
   serviceIdentityOf,
+  credentialClientIdOf,
 } from './install/install-plan-names.js';
 export * from './install/package-source.js';
 export * from './install/dependency-resolver.js';
 export * from './install/config-secrets.js';
 export * from './install/extension-objects.js';
 export * from './install/service-identity.js';
+export { SecretSealer } from './install/secret-sealer.js';
+export { ExtensionCredentials, type ExtensionCredentialView } from './install/extension-credentials.js';
+export {
+  registerExtensionCredentialRoutes,
+  EXTENSION_CREDENTIALS_PATH,
+} from './install/extension-credential.routes.js';
 export * from './install/extension-host.js';
 export * from './install/install-steps.js';
 export * from './install/install-plan.controller.js';

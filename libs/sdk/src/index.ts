@@ -26,3 +26,4 @@ export {
   type UserInfo,
 } from '@mortise/api';
 export * from './verify-identity.js';
+export * from './kernel-token-source.js';

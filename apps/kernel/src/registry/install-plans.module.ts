@@ -3,8 +3,10 @@ import type { AdmissionChain } from '@mortise/apiserver';
 import type { Logger } from '@mortise/observability';
 import {
   ConfigSecrets,
+  ExtensionCredentials,
   ExtensionHost,
   InstallPlanAdmission,
+  SecretSealer,
   InstallPlanController,
   InstallSteps,
   LocalDirectoryPackages,
@@ -37,6 +39,8 @@ export interface InstallPlans {
   host: ExtensionHost;
   /** Every replica: per-workspace enablement (404 elsewhere). */
   gate: WorkspaceGate;
+  /** Service extensions' OAuth client credentials: read and rotated through `installplans/{name}/credentials`. */
+  credentials: ExtensionCredentials;
   /** Starts the per-replica parts; the controller host starts the controller where this replica leads. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -53,7 +57,9 @@ export interface InstallPlans {
 export function wireInstallPlans(wiring: InstallPlansWiring): InstallPlans {
   const kernelVersion = wiring.kernelVersion ?? KERNEL_VERSION;
   const packages = wiring.packages ?? new LocalDirectoryPackages();
-  const secrets = new ConfigSecrets(wiring.store);
+  const sealer = new SecretSealer(wiring.store);
+  const secrets = new ConfigSecrets(wiring.store, sealer);
+  const credentials = new ExtensionCredentials(wiring.store, sealer);
   const host = new ExtensionHost({
     store: wiring.store,
     runtime: wiring.runtime,
@@ -68,10 +74,11 @@ export function wireInstallPlans(wiring: InstallPlansWiring): InstallPlans {
     host,
     kernelVersion,
     secrets,
+    credentials,
     logger: wiring.logger,
   });
   const gate = new WorkspaceGate(wiring.store, wiring.logger);
-  const steps = new InstallSteps({ store: wiring.store, host, kernelVersion, secrets });
+  const steps = new InstallSteps({ store: wiring.store, host, kernelVersion, secrets, credentials });
   wiring.admission.use(new InstallPlanAdmission(wiring.store, steps, secrets, kernelVersion));
   wiring.dispatchers.addGuard((info, group) => gate.check(info, group));
   wiring.controllers.register(controller);
@@ -79,6 +86,7 @@ export function wireInstallPlans(wiring: InstallPlansWiring): InstallPlans {
     controller,
     host,
     gate,
+    credentials,
     start: async () => {
       await gate.start();
       await host.start();

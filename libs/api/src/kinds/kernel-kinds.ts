@@ -5,6 +5,7 @@ import {
   APIKeySecretKind,
   LoginFailuresKind,
   LoginRecordKind,
+  OAuthClientKind,
   PasswordCredentialKind,
   RefreshTokenKind,
   SigningKeyKind,
@@ -17,7 +18,12 @@ import { WorkspaceKind } from './tenant/workspace.kind.js';
 import { ExtensionEntryKind, JSBundleKind } from './extensions/console.kind.js';
 import { ExtensionKind, ExtensionVersionKind } from './extensions/extension.kind.js';
 import { APIServiceKind, ReverseProxyKind } from './extensions/gateway.kind.js';
-import { ConfigEncryptionKeyKind, InstallPlanKind, InstallPlanSecretKind } from './extensions/install-plan.kind.js';
+import {
+  ConfigEncryptionKeyKind,
+  ExtensionCredentialKind,
+  InstallPlanKind,
+  InstallPlanSecretKind,
+} from './extensions/install-plan.kind.js';
 import { RepositoryKind } from './extensions/repository.kind.js';
 
 /** Every kind the kernel itself owns, served and internal. */
@@ -37,6 +43,7 @@ export const kernelKinds: readonly KindDefinition[] = Object.freeze([
   APIKeySecretKind,
   LoginRecordKind,
   LoginFailuresKind,
+  OAuthClientKind,
   WorkspaceKind,
   ProjectKind,
   RepositoryKind,
@@ -45,6 +52,7 @@ export const kernelKinds: readonly KindDefinition[] = Object.freeze([
   InstallPlanKind,
   InstallPlanSecretKind,
   ConfigEncryptionKeyKind,
+  ExtensionCredentialKind,
   APIServiceKind,
   ReverseProxyKind,
   JSBundleKind,

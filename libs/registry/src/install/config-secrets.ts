@@ -1,17 +1,8 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import {
-  AlreadyExistsError,
-  EXTENSIONS_GROUP,
-  NotFoundError,
-  type ConfigEncryptionKey,
-  type InstallPlanSecret,
-} from '@mortise/api';
+import { EXTENSIONS_GROUP, NotFoundError, type InstallPlanSecret } from '@mortise/api';
 import type { ResourceStore } from '@mortise/store';
 import { createOrReplace } from './extension-objects.js';
 import { INSTALL_PLAN_SECRET_KIND } from './install-plan-names.js';
-
-const PREFIX = 'enc:v1:';
-const KEY_REF = { group: EXTENSIONS_GROUP, kind: 'ConfigEncryptionKey', name: 'config-encryption' };
+import { SecretSealer } from './secret-sealer.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -73,15 +64,14 @@ export function joinSecrets(config: JsonObject | undefined, secrets: JsonObject)
 }
 
 /**
- * The write-only values of InstallPlan configs, AES-256-GCM encrypted in the
- * internal InstallPlanSecret kind under one random key kept in the internal
- * ConfigEncryptionKey kind (Secrets on the kubernetes backend), created on
- * first use; every replica reads the same key.
+ * The write-only values of InstallPlan configs, each sealed (AES-256-GCM,
+ * `SecretSealer`) in the internal InstallPlanSecret kind named after the plan.
  */
 export class ConfigSecrets {
-  private key: Promise<Buffer> | undefined;
-
-  constructor(private readonly store: ResourceStore) {}
+  constructor(
+    private readonly store: ResourceStore,
+    private readonly sealer = new SecretSealer(store),
+  ) {}
 
   /** The decrypted values of a plan, path → value; empty when it has none. */
   async read(plan: string): Promise<JsonObject> {
@@ -92,21 +82,23 @@ export class ConfigSecrets {
       if (err instanceof NotFoundError) return {};
       throw err;
     }
-    const key = await this.encryptionKey();
-    return Object.fromEntries(
-      Object.entries(stored.spec.values).map(([path, sealed]) => [path, JSON.parse(open(key, sealed)) as unknown]),
-    );
+    const values: JsonObject = {};
+    for (const [path, sealed] of Object.entries(stored.spec.values)) {
+      values[path] = JSON.parse(await this.sealer.open(sealed)) as unknown;
+    }
+    return values;
   }
 
   /** Replaces the plan's stored values; none deletes the object. */
   async write(plan: string, values: JsonObject): Promise<void> {
     if (Object.keys(values).length === 0) return this.remove(plan);
-    const key = await this.encryptionKey();
+    const sealed: Record<string, string> = {};
+    for (const [path, value] of Object.entries(values)) sealed[path] = await this.sealer.seal(JSON.stringify(value));
     const object: InstallPlanSecret = {
       apiVersion: `${EXTENSIONS_GROUP}/v1`,
       kind: 'InstallPlanSecret',
       metadata: { name: plan },
-      spec: { values: Object.fromEntries(Object.entries(values).map(([p, v]) => [p, seal(key, JSON.stringify(v))])) },
+      spec: { values: sealed },
     };
     await createOrReplace(this.store, object);
   }
@@ -116,48 +108,4 @@ export class ConfigSecrets {
       if (!(err instanceof NotFoundError)) throw err;
     });
   }
-
-  private encryptionKey(): Promise<Buffer> {
-    this.key ??= this.loadOrCreateKey().catch((err: unknown) => {
-      this.key = undefined;
-      throw err;
-    });
-    return this.key;
-  }
-
-  private async loadOrCreateKey(): Promise<Buffer> {
-    try {
-      return Buffer.from(((await this.store.get(KEY_REF)) as ConfigEncryptionKey).spec.key, 'base64');
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-    }
-    const object: ConfigEncryptionKey = {
-      apiVersion: `${EXTENSIONS_GROUP}/v1`,
-      kind: 'ConfigEncryptionKey',
-      metadata: { name: KEY_REF.name },
-      spec: { key: randomBytes(32).toString('base64') },
-    };
-    try {
-      await this.store.create(object);
-      return Buffer.from(object.spec.key, 'base64');
-    } catch (err) {
-      // Another replica created it first: use theirs.
-      if (!(err instanceof AlreadyExistsError)) throw err;
-      return Buffer.from(((await this.store.get(KEY_REF)) as ConfigEncryptionKey).spec.key, 'base64');
-    }
-  }
-}
-
-function seal(key: Buffer, plaintext: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return `${PREFIX}${iv.toString('base64url')}.${cipher.getAuthTag().toString('base64url')}.${body.toString('base64url')}`;
-}
-
-function open(key: Buffer, sealed: string): string {
-  const [iv, tag, body] = sealed.slice(PREFIX.length).split('.');
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv ?? '', 'base64url'));
-  decipher.setAuthTag(Buffer.from(tag ?? '', 'base64url'));
-  return Buffer.concat([decipher.update(Buffer.from(body ?? '', 'base64url')), decipher.final()]).toString('utf8');
 }

@@ -1,4 +1,4 @@
-import { EXTENSIONS_GROUP } from '@mortise/api';
+import { EXTENSIONS_GROUP, IAM_GROUP } from '@mortise/api';
 import type { KindRef, ObjectRef } from '@mortise/store';
 import { extensionVersionName } from '../repository/catalogue-names.js';
 
@@ -24,6 +24,9 @@ export const INSTALL_PLAN_KIND: KindRef = { group: EXTENSIONS_GROUP, kind: 'Inst
 export const EXTENSION_KIND: KindRef = { group: EXTENSIONS_GROUP, kind: 'Extension' };
 export const EXTENSION_VERSION_KIND: KindRef = { group: EXTENSIONS_GROUP, kind: 'ExtensionVersion' };
 export const INSTALL_PLAN_SECRET_KIND: KindRef = { group: EXTENSIONS_GROUP, kind: 'InstallPlanSecret' };
+export const EXTENSION_CREDENTIAL_KIND: KindRef = { group: EXTENSIONS_GROUP, kind: 'ExtensionCredential' };
+/** Identity's internal kind of provisioned OAuth clients (`@mortise/iam` follows it). */
+export const OAUTH_CLIENT_KIND: KindRef = { group: IAM_GROUP, kind: 'OAuthClient' };
 
 export function planRef(name: string): ObjectRef {
   return { ...INSTALL_PLAN_KIND, name };
@@ -37,4 +40,9 @@ export function versionRef(extension: string, version: string): ObjectRef {
 /** The username of an installed extension's own service identity. */
 export function serviceIdentityOf(extension: string): string {
   return `ext:${extension}`;
+}
+
+/** The OAuth client id of an installed service extension's credential. */
+export function credentialClientIdOf(extension: string): string {
+  return `ext-${extension}`;
 }

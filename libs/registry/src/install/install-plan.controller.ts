@@ -3,6 +3,7 @@ import type { ResourceStore } from '@mortise/store';
 import { AutomaticUpgrades } from './automatic-upgrades.js';
 import { ConfigSecrets } from './config-secrets.js';
 import { fitsKernel } from './dependency-resolver.js';
+import type { ExtensionCredentials } from './extension-credentials.js';
 import type { ExtensionHost } from './extension-host.js';
 import {
   FORCE_DELETE_ANNOTATION,
@@ -26,6 +27,8 @@ export interface InstallPlanControllerOptions {
   kernelVersion: string;
   logger: FollowerLogger & { info(bindings: Record<string, unknown>, message: string): void };
   secrets?: ConfigSecrets;
+  /** Service extensions' OAuth client credentials; default: over `store`. */
+  credentials?: ExtensionCredentials;
   /** How long a plan waiting for its dependencies waits before looking again; default 1 s. */
   dependencyPollMs?: number;
 }
@@ -59,6 +62,7 @@ export class InstallPlanController {
       host: options.host,
       kernelVersion: options.kernelVersion,
       secrets,
+      ...(options.credentials ? { credentials: options.credentials } : {}),
     });
     this.status = new PlanStatusWriter(options.store);
     this.plans = new KindWatcher(

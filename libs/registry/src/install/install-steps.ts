@@ -17,6 +17,7 @@ import {
   syncLabelledObjects,
   withDisabled,
 } from './extension-objects.js';
+import { ExtensionCredentials } from './extension-credentials.js';
 import type { ExtensionHost } from './extension-host.js';
 import { EXTENSION_VERSION_KIND, INSTALL_PLAN_KIND, REQUIRED_BY_LABEL, versionRef } from './install-plan-names.js';
 import type { EnsuredPackage } from '../package/package-store.js';
@@ -30,6 +31,8 @@ export interface InstallStepsOptions {
   host: ExtensionHost;
   kernelVersion: string;
   secrets: ConfigSecrets;
+  /** The service extensions' OAuth client credentials; default: over `store`. */
+  credentials?: ExtensionCredentials;
 }
 
 /** The config schema of an extension that declares none. */
@@ -53,7 +56,11 @@ export function groupsOf(manifest: ExtensionManifest): string[] {
  * the same state.
  */
 export class InstallSteps {
-  constructor(private readonly options: InstallStepsOptions) {}
+  private readonly credentials: ExtensionCredentials;
+
+  constructor(private readonly options: InstallStepsOptions) {
+    this.credentials = options.credentials ?? new ExtensionCredentials(options.store);
+  }
 
   async versionOf(extension: string, version: string): Promise<ExtensionVersion> {
     try {
@@ -162,10 +169,14 @@ export class InstallSteps {
         ...withDisabled(serviceExtensionObjects(manifest), !enabled || !fits),
         ...identity,
       ]);
+      // A remote backend calls the kernel as `ext:<name>` with this credential.
+      await this.credentials.ensure(name);
       return;
     }
     // A module's role templates and entries are published by the runtime.
     await syncLabelledObjects(this.options.store, name, IDENTITY_KINDS, identity);
+    // In-process code reaches the kernel through the SDK's services, never over HTTP: no secret to hold.
+    await this.credentials.remove(name);
     if (fits) await this.options.host.load(plan, pkg, enabled);
     else await this.options.host.unload(name);
   }
@@ -175,6 +186,7 @@ export class InstallSteps {
     await this.options.host.unload(name);
     if (purge && manifest) await this.purgeDeclared(manifest);
     await syncLabelledObjects(this.options.store, name, OWNED_KINDS, []);
+    await this.credentials.remove(name);
     await this.options.secrets.remove(name);
   }
 

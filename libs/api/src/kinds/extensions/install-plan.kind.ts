@@ -115,3 +115,30 @@ export const ConfigEncryptionKeyKind = defineKernelKind({
   schema: ConfigEncryptionKeySchema,
   internal: true,
 });
+
+/**
+ * The OAuth client credential of an installed service extension's identity
+ * `ext:<name>`, named after the extension: the client id and its secret,
+ * sealed like InstallPlan secrets. Internal: only the `installplans/{name}/credentials`
+ * subresource shows it, to platform admins.
+ */
+export const ExtensionCredentialSchema = ResourceSchema({
+  spec: Type.Object({
+    clientId: Type.String(),
+    /** `enc:v1:<iv>.<tag>.<ciphertext>` of the client secret. */
+    secret: Type.String(),
+    /** Random id of this secret (the OAuthClient's `secretId`). */
+    secretId: Type.String(),
+    issuedAt: Timestamp(),
+  }),
+});
+export type ExtensionCredential = ResourceOf<typeof ExtensionCredentialSchema>;
+
+export const ExtensionCredentialKind = defineKernelKind({
+  group: EXTENSIONS_GROUP,
+  kind: 'ExtensionCredential',
+  plural: 'extensioncredentials',
+  scope: 'global',
+  schema: ExtensionCredentialSchema,
+  internal: true,
+});

@@ -123,3 +123,25 @@ export const LoginFailuresSchema = ResourceSchema({
 export type LoginFailures = ResourceOf<typeof LoginFailuresSchema>;
 
 export const LoginFailuresKind = internalKind('LoginFailures', 'loginfailures', LoginFailuresSchema);
+
+/**
+ * A confidential OAuth client the kernel provisions at run time (the
+ * configured ones live in `identity.clients`): `client_credentials` only,
+ * acting as a service identity that has no User object, such as an installed
+ * extension's `ext:<name>`. Named after the client id. The identity exists
+ * while its client does, so deleting the client ends every token it got.
+ */
+export const OAuthClientSchema = ResourceSchema({
+  spec: Type.Object({
+    /** The service identity the client's tokens stand for, e.g. `ext:notes`; a name with a colon, which no User can have. */
+    actAs: Type.String(),
+    /** `sha256:<hex>` of the current secret. */
+    secretHash: Type.String(),
+    /** Random id of the current secret; tokens carry it as `uid`, so replacing the secret ends the older tokens. */
+    secretId: Type.String(),
+    accessTokenTtlSeconds: Type.Optional(Type.Integer({ minimum: 60 })),
+  }),
+});
+export type OAuthClient = ResourceOf<typeof OAuthClientSchema>;
+
+export const OAuthClientKind = internalKind('OAuthClient', 'oauthclients', OAuthClientSchema);
