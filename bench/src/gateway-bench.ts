@@ -45,7 +45,7 @@ async function start(kind: string, upstream = ''): Promise<Server> {
   const command = [process.execPath, script, kind, upstream];
   // `taskset` execs node in place: same pid, same IPC channel, every thread on the chosen CPUs.
   if (PIN) command.unshift('taskset', '-c', kind === 'upstream' ? PIN.rest : PIN.proxy);
-  const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
   const [, url = '', token] = line.toString().trim().split(' ');
   return { url, child, ...(token ? { token } : {}) };
