@@ -30,6 +30,12 @@ export class RawExchange implements PipelineRequest {
   caller!: Caller;
   decision: Decision | null = null;
   dispatchedTo: string | null = null;
+  /**
+   * The peer's address, as Fastify's `request.ip` without `trustProxy`. Read
+   * on arrival: once the response closes the request may have no socket
+   * left, and Node caches the address per connection anyway.
+   */
+  readonly ip: string;
 
   constructor(
     readonly req: IncomingMessage,
@@ -40,7 +46,9 @@ export class RawExchange implements PipelineRequest {
     readonly owner: GroupDispatcher,
     public receivedAt: bigint,
     private readonly logger: Logger | undefined,
-  ) {}
+  ) {
+    this.ip = req.socket.remoteAddress ?? '';
+  }
 
   get method(): string {
     return this.req.method ?? 'GET';
@@ -54,10 +62,6 @@ export class RawExchange implements PipelineRequest {
     return this.req.headers;
   }
 
-  /** The peer's address, as Fastify's `request.ip` without `trustProxy`. */
-  get ip(): string {
-    return this.req.socket.remoteAddress ?? '';
-  }
 
   get log(): PipelineRequest['log'] {
     return {
