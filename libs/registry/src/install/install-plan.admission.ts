@@ -9,6 +9,7 @@ import {
   type KindDefinition,
 } from '@mortise/api';
 import type { ResourceStore } from '@mortise/store';
+import { adoptedMetadata, isAutoInstalled } from './auto-installed.js';
 import { ConfigSecrets, splitSecrets, writeOnlyPaths } from './config-secrets.js';
 import { resolveDependencies } from './dependency-resolver.js';
 import { PURGE_ANNOTATION, SECRET_REVISION_ANNOTATION, planRef } from './install-plan-names.js';
@@ -20,7 +21,9 @@ import type { InstallSteps } from './install-steps.js';
  * matches `configSchema`, its dependencies resolve. Write-only config values
  * (`writeOnly: true` in the schema) are taken out of the plan and kept
  * encrypted (an update that leaves one out keeps the stored value); a
- * delete with `?purge=true` marks the plan for purging.
+ * delete with `?purge=true` marks the plan for purging. A user's edit of the
+ * spec of an auto-installed plan makes it theirs (its marks go), so the
+ * kernel never removes it on its own.
  */
 export class InstallPlanAdmission implements AdmissionPlugin {
   readonly name = 'install-plans';
@@ -46,6 +49,7 @@ export class InstallPlanAdmission implements AdmissionPlugin {
     const old = request.oldObject as InstallPlan | undefined;
     // Annotations (retry, force-delete, purge) and edits of a plan being deleted are never refused: nothing to check.
     if (old && (old.metadata.deletionTimestamp || JSON.stringify(old.spec) === JSON.stringify(plan.spec))) return;
+    if (old && isAutoInstalled(old)) plan.metadata = adoptedMetadata(plan.metadata);
     const version = await this.steps.versionOf(plan.spec.extension.name, plan.spec.extension.version);
     const { visible, secrets } = splitSecrets(plan.spec.config ?? {}, writeOnlyPaths(version.spec.configSchema));
     const kept = request.operation === 'update' ? await this.secrets.read(name) : {};

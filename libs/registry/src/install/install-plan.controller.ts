@@ -1,7 +1,9 @@
 import { ConflictError, NotFoundError, type Condition, type InstallPlan, type InstallPlanState } from '@mortise/api';
 import type { ResourceStore } from '@mortise/store';
+import { AUTO_INSTALLED_CONDITION, autoInstalledCondition, uninstallReasonOf } from './auto-installed.js';
 import { AutomaticUpgrades } from './automatic-upgrades.js';
 import { ConfigSecrets } from './config-secrets.js';
+import { DependencyCollector } from './dependency-collector.js';
 import { fitsKernel } from './dependency-resolver.js';
 import type { ExtensionHost } from './extension-host.js';
 import {
@@ -26,7 +28,7 @@ export interface InstallPlanControllerOptions {
   kernelVersion: string;
   logger: FollowerLogger & { info(bindings: Record<string, unknown>, message: string): void };
   secrets?: ConfigSecrets;
-  /** How long a plan waiting for its dependencies waits before looking again; default 1 s. */
+  /** How long a plan waiting for its dependencies (or a failed collection of unneeded ones) waits before looking again; default 1 s. */
   dependencyPollMs?: number;
 }
 
@@ -37,7 +39,9 @@ const IN_PROGRESS: ReadonlySet<string> = new Set(['Pending', 'Downloading', 'Ins
  * Pending → Downloading → Installing → Installed (→ Upgrading → Installed)
  * and Uninstalling on delete, or a *Failed state with the reason. Each state
  * is written before its side effects and every step is idempotent, so a
- * kernel killed at any point resumes the plan when it starts again.
+ * kernel killed at any point resumes the plan when it starts again. Plans it
+ * created for dependencies are deleted again once nothing needs them
+ * (`DependencyCollector`).
  */
 export class InstallPlanController {
   readonly name = 'install-plans';
@@ -46,6 +50,7 @@ export class InstallPlanController {
   private readonly queue = new KeyedQueue((name) => this.reconcile(name));
   private readonly plans: KindWatcher;
   private readonly upgrades: AutomaticUpgrades;
+  private readonly collector: DependencyCollector;
   /** Plans looked at since start; an Installed plan is re-applied once per start (after a crash, a kernel upgrade). */
   private readonly verified = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -68,12 +73,18 @@ export class InstallPlanController {
       options.logger,
     );
     this.upgrades = new AutomaticUpgrades(options.store, this.steps, options.kernelVersion, options.logger);
+    this.collector = new DependencyCollector({
+      store: options.store,
+      logger: options.logger,
+      ...(options.dependencyPollMs !== undefined ? { retryMs: options.dependencyPollMs } : {}),
+    });
   }
 
   async start(): Promise<void> {
     // Started on every leadership this replica wins: look at every plan afresh.
     this.queue.resume();
     this.verified.clear();
+    this.collector.start();
     await this.plans.start();
     await this.upgrades.start();
   }
@@ -82,16 +93,21 @@ export class InstallPlanController {
     for (const timer of this.timers) clearTimeout(timer);
     await this.plans.stop();
     await this.upgrades.stop();
+    await this.collector.stop();
     await this.queue.stop();
   }
 
-  /** Resolves once every plan seen so far has been reconciled (tests, benchmarks). */
-  settled(): Promise<void> {
-    return this.queue.idle();
+  /** Resolves once every plan seen so far has been reconciled, unneeded dependencies included (tests, benchmarks). */
+  async settled(): Promise<void> {
+    await this.queue.idle();
+    await this.collector.idle();
+    await this.queue.idle();
   }
 
   private onPlan(plan: InstallPlan): void {
     this.queue.add(plan.metadata.name);
+    // Any change may be what ends (or starts) some auto-installed plan's being needed: a pass is cheap and coalesced.
+    this.collector.request();
     // A plan that settles may be what others wait for.
     if (plan.status?.state === 'Installed') this.requeueWaiting();
   }
@@ -115,7 +131,7 @@ export class InstallPlanController {
     try {
       const plan = (await this.options.store.get(planRef(name))) as InstallPlan;
       if (plan.metadata.deletionTimestamp) return await this.uninstall(plan);
-      const current = await this.ensureFinalizer(plan);
+      const current = await this.showOrigin(await this.ensureFinalizer(plan));
       const status = current.status ?? {};
       const unchanged =
         status.observedGeneration === current.metadata.generation &&
@@ -144,6 +160,17 @@ export class InstallPlanController {
     })) as InstallPlan;
   }
 
+  /** Keeps the AutoInstalled condition in step with the plan's marks (created for a dependency, or a user's). */
+  private async showOrigin(plan: InstallPlan): Promise<InstallPlan> {
+    const wanted = autoInstalledCondition(plan);
+    const shown = plan.status?.conditions?.find((c) => c.type === AUTO_INSTALLED_CONDITION);
+    if (wanted ? shown?.message === wanted.message : shown === undefined) return plan;
+    const conditions = wanted
+      ? withCondition(plan.status?.conditions, { ...wanted, lastTransitionTime: new Date().toISOString() })
+      : withoutCondition(plan.status?.conditions, AUTO_INSTALLED_CONDITION);
+    return this.status.write(plan, { conditions });
+  }
+
   private observed(plan: InstallPlan) {
     return {
       observedGeneration: plan.metadata.generation ?? 0,
@@ -164,9 +191,17 @@ export class InstallPlanController {
       if (!IN_PROGRESS.has(plan.status?.state ?? '')) plan = await this.status.transition(plan, 'Pending');
       const version = await this.steps.versionOf(name, target);
       await this.steps.check(plan, version);
-      const waiting = await this.steps.ensureDependencies(plan, version);
+      const { waiting, created } = await this.steps.ensureDependencies(plan, version);
+      if (created.length > 0) {
+        this.options.logger.info({ extension: name, created }, 'created InstallPlans for missing dependencies');
+      }
       if (waiting.length > 0) {
-        await this.status.transition(plan, 'Pending', `waiting for dependencies: ${waiting.join(', ')}`);
+        const message = `waiting for dependencies: ${waiting.join(', ')}`;
+        await this.status.transition(
+          plan,
+          'Pending',
+          created.length > 0 ? `${message} (auto-installing ${created.join(', ')})` : message,
+        );
         return this.later(name);
       }
       plan = await this.status.transition(plan, 'Downloading', `version ${target}`, { targetVersion: target });
@@ -262,7 +297,8 @@ export class InstallPlanController {
     const unchanged = plan.status?.observedRetry === annotations[RETRY_ANNOTATION];
     if (plan.status?.state === 'UninstallFailed' && unchanged && !force) return;
     try {
-      if (plan.status?.state !== 'Uninstalling') plan = await this.status.transition(plan, 'Uninstalling');
+      const reason = uninstallReasonOf(plan);
+      if (plan.status?.state !== 'Uninstalling') plan = await this.status.transition(plan, 'Uninstalling', reason);
       const dependents = await this.steps.dependents(name);
       if (dependents.length > 0 && !force) {
         throw new Error(
@@ -274,8 +310,9 @@ export class InstallPlanController {
         ? (await this.steps.versionOf(name, installed).catch(() => undefined))?.spec
         : undefined;
       await this.steps.remove(name, manifest, annotations[PURGE_ANNOTATION] === 'true');
-      plan = await this.status.transition(plan, 'Uninstalled', undefined, { version: null, targetVersion: null });
+      plan = await this.status.transition(plan, 'Uninstalled', reason, { version: null, targetVersion: null });
       await this.status.mirror(name, undefined, undefined);
+      this.options.logger.info({ extension: name, ...(reason ? { reason } : {}) }, 'extension uninstalled');
     } catch (err) {
       if (err instanceof ConflictError) throw err;
       const message = (err as Error).message;

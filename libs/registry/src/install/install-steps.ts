@@ -18,7 +18,8 @@ import {
   withDisabled,
 } from './extension-objects.js';
 import type { ExtensionHost } from './extension-host.js';
-import { EXTENSION_VERSION_KIND, INSTALL_PLAN_KIND, REQUIRED_BY_LABEL, versionRef } from './install-plan-names.js';
+import { EXTENSION_VERSION_KIND, INSTALL_PLAN_KIND, versionRef } from './install-plan-names.js';
+import { autoInstalledMetadata, isAutoInstalled, requiredByOf, withRequiredBy } from './auto-installed.js';
 import type { EnsuredPackage } from '../package/package-store.js';
 import { IDENTITY_KINDS, serviceIdentityObjects } from './service-identity.js';
 
@@ -30,6 +31,12 @@ export interface InstallStepsOptions {
   host: ExtensionHost;
   kernelVersion: string;
   secrets: ConfigSecrets;
+}
+
+/** Where a plan's dependencies stand: those not installed yet (`name@version`), and the plans just created for them. */
+export interface DependencyProgress {
+  waiting: string[];
+  created: string[];
 }
 
 /** The config schema of an extension that declares none. */
@@ -109,30 +116,42 @@ export class InstallSteps {
   }
 
   /**
-   * Resolves the dependencies, creates InstallPlans for missing ones, and
-   * returns those not installed yet (empty: go ahead).
+   * Resolves the dependencies, creates auto-installed InstallPlans for
+   * missing ones (recording on an auto-installed one that `plan` needs it
+   * too), and says which are not installed yet (none: go ahead).
    */
-  async ensureDependencies(plan: InstallPlan, version: ExtensionVersion): Promise<string[]> {
+  async ensureDependencies(plan: InstallPlan, version: ExtensionVersion): Promise<DependencyProgress> {
     const catalog: DependencyCatalog = {
       versionsOf: (name) => this.versionsOf(name),
       plannedVersion: async (name) => (await this.plan(name))?.spec.extension.version,
     };
     const needed = await resolveDependencies(version.spec, catalog, this.options.kernelVersion);
-    const waiting: string[] = [];
-    for (const dep of needed) {
+    const created: string[] = [];
+    const installed = new Set<string>();
+    // What needs a plan first: whatever a new plan is created for has its own plan already, so the
+    // dependency collector never finds a new plan that nothing needs.
+    for (const dep of [...needed].reverse()) {
       const existing = await this.plan(dep.name);
       if (!existing) {
         await this.options.store.create({
           apiVersion: 'extensions.mortise.io/v1',
           kind: 'InstallPlan',
-          metadata: { name: dep.name, labels: { [REQUIRED_BY_LABEL]: plan.metadata.name } },
+          metadata: autoInstalledMetadata(dep.name, dep.dependant),
           spec: { extension: { name: dep.name, version: dep.version }, enabled: true },
         });
+        created.push(dep.name);
+      } else if (isAutoInstalled(existing) && !requiredByOf(existing).includes(dep.dependant)) {
+        await this.options.store.update({
+          ...existing,
+          metadata: withRequiredBy(existing.metadata, [...requiredByOf(existing), dep.dependant]),
+        });
       }
-      const installed = existing?.status?.state === 'Installed' && existing.status.version === dep.version;
-      if (!installed) waiting.push(`${dep.name}@${dep.version}`);
+      if (existing?.status?.state === 'Installed' && existing.status.version === dep.version) installed.add(dep.name);
     }
-    return waiting;
+    return {
+      waiting: needed.filter((dep) => !installed.has(dep.name)).map((dep) => `${dep.name}@${dep.version}`),
+      created: created.reverse(),
+    };
   }
 
   /** Installed extensions whose installed version depends on `extension`. */
