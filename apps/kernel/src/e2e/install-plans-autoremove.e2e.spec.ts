@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { MemoryStore } from '@mortise/store';
 import { startTestKernel, type CallResult, type TestKernel, type WatchEventLine } from '../testing/kernel-fixture.js';
 import { INSTALL_PLANS, gone, inState, planBody, releaseService, waitForPlan } from '../testing/extension-catalog.js';
 
@@ -137,6 +138,34 @@ describe('auto-installed dependencies of InstallPlans', () => {
     assert.equal(lib.body.metadata.deletionTimestamp, undefined);
     // Its own auto-installed dependency follows it once the user uninstalls it.
     await uninstall('lib');
+    await waitForPlan(k, 'base', gone);
+  });
+});
+
+describe('auto-installed dependencies across a restart', () => {
+  const store = new MemoryStore();
+  let k: TestKernel;
+  before(async () => {
+    k = await startTestKernel({ store });
+    await releaseService(store, 'base', '1.0.0', UPSTREAM);
+    await releaseService(store, 'lib', '1.0.0', UPSTREAM, { dependencies: { base: '~1.0.0' } });
+    await releaseService(store, 'app', '1.0.0', UPSTREAM, { dependencies: { lib: '^1.0.0' } });
+  });
+  after(async () => {
+    await k.close();
+    await store.close();
+  });
+
+  it('collects what a kernel stopped right after the dependant went left behind', async () => {
+    assert.equal((await k.call('POST', INSTALL_PLANS, { body: planBody('app', '1.0.0') })).status, 201);
+    for (const name of ['app', 'lib', 'base']) await waitForPlan(k, name, inState('Installed'));
+    await k.close();
+    // The dependant's uninstall finished (finalizer dropped, plan gone), its dependencies' collection did not.
+    const ref = { group: 'extensions.mortise.io', kind: 'InstallPlan', name: 'app' };
+    const deleting = await store.delete(ref);
+    await store.update({ ...deleting, metadata: { ...deleting.metadata, finalizers: [] } });
+    k = await startTestKernel({ store });
+    await waitForPlan(k, 'lib', gone);
     await waitForPlan(k, 'base', gone);
   });
 });

@@ -5,6 +5,7 @@ import {
   REQUIRED_BY_ANNOTATION,
   UNINSTALL_REASON_ANNOTATION,
 } from './install-plan-names.js';
+import { withCondition, withoutCondition } from './plan-status.js';
 
 /** The condition an auto-installed plan carries, saying why it exists. */
 export const AUTO_INSTALLED_CONDITION = 'AutoInstalled';
@@ -80,6 +81,21 @@ export function autoInstalledCondition(plan: Pick<InstallPlan, 'metadata'>): Con
       `depend${dependants.length === 1 ? 's' : ''} on it; uninstalled automatically once no installed extension does ` +
       `(edit its spec, or remove the label ${AUTO_INSTALLED_LABEL}, to keep it)`,
   };
+}
+
+/**
+ * The plan's conditions with `AutoInstalled` in step with its marks (added
+ * or updated for an auto-installed plan, removed from a user's);
+ * `undefined` when they already are.
+ */
+export function originConditions(plan: InstallPlan): Condition[] | undefined {
+  const wanted = autoInstalledCondition(plan);
+  const conditions = plan.status?.conditions;
+  const shown = conditions?.find((c) => c.type === AUTO_INSTALLED_CONDITION);
+  if (wanted ? shown?.message === wanted.message : shown === undefined) return undefined;
+  return wanted
+    ? withCondition(conditions, { ...wanted, lastTransitionTime: new Date().toISOString() })
+    : withoutCondition(conditions, AUTO_INSTALLED_CONDITION);
 }
 
 /** The Uninstalling message the controller records for a plan it removes itself. */

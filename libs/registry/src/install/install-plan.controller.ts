@@ -1,6 +1,6 @@
-import { ConflictError, NotFoundError, type Condition, type InstallPlan, type InstallPlanState } from '@mortise/api';
+import { ConflictError, NotFoundError, type InstallPlan, type InstallPlanState } from '@mortise/api';
 import type { ResourceStore } from '@mortise/store';
-import { AUTO_INSTALLED_CONDITION, autoInstalledCondition, uninstallReasonOf } from './auto-installed.js';
+import { originConditions, uninstallReasonOf } from './auto-installed.js';
 import { AutomaticUpgrades } from './automatic-upgrades.js';
 import { ConfigSecrets } from './config-secrets.js';
 import { DependencyCollector } from './dependency-collector.js';
@@ -18,7 +18,7 @@ import {
 import { InstallSteps, backendOf, groupsOf } from './install-steps.js';
 import type { PackageSource } from './package-source.js';
 import { KeyedQueue, KindWatcher, type FollowerLogger } from './plan-follower.js';
-import { PlanStatusWriter, withCondition, withoutCondition } from './plan-status.js';
+import { PlanStatusWriter, withCondition, withEnabledCondition, withoutCondition } from './plan-status.js';
 
 export interface InstallPlanControllerOptions {
   store: ResourceStore;
@@ -28,7 +28,7 @@ export interface InstallPlanControllerOptions {
   kernelVersion: string;
   logger: FollowerLogger & { info(bindings: Record<string, unknown>, message: string): void };
   secrets?: ConfigSecrets;
-  /** How long a plan waiting for its dependencies (or a failed collection of unneeded ones) waits before looking again; default 1 s. */
+  /** How long a plan waiting for dependencies, or a failed pass of the dependency collector, waits to look again; default 1 s. */
   dependencyPollMs?: number;
 }
 
@@ -162,13 +162,8 @@ export class InstallPlanController {
 
   /** Keeps the AutoInstalled condition in step with the plan's marks (created for a dependency, or a user's). */
   private async showOrigin(plan: InstallPlan): Promise<InstallPlan> {
-    const wanted = autoInstalledCondition(plan);
-    const shown = plan.status?.conditions?.find((c) => c.type === AUTO_INSTALLED_CONDITION);
-    if (wanted ? shown?.message === wanted.message : shown === undefined) return plan;
-    const conditions = wanted
-      ? withCondition(plan.status?.conditions, { ...wanted, lastTransitionTime: new Date().toISOString() })
-      : withoutCondition(plan.status?.conditions, AUTO_INSTALLED_CONDITION);
-    return this.status.write(plan, { conditions });
+    const conditions = originConditions(plan);
+    return conditions ? this.status.write(plan, { conditions }) : plan;
   }
 
   private observed(plan: InstallPlan) {
@@ -196,12 +191,8 @@ export class InstallPlanController {
         this.options.logger.info({ extension: name, created }, 'created InstallPlans for missing dependencies');
       }
       if (waiting.length > 0) {
-        const message = `waiting for dependencies: ${waiting.join(', ')}`;
-        await this.status.transition(
-          plan,
-          'Pending',
-          created.length > 0 ? `${message} (auto-installing ${created.join(', ')})` : message,
-        );
+        const creating = created.length > 0 ? ` (auto-installing ${created.join(', ')})` : '';
+        await this.status.transition(plan, 'Pending', `waiting for dependencies: ${waiting.join(', ')}${creating}`);
         return this.later(name);
       }
       plan = await this.status.transition(plan, 'Downloading', `version ${target}`, { targetVersion: target });
@@ -218,7 +209,7 @@ export class InstallPlanController {
         secretConfig: await this.secretFields(name),
         targetVersion: null,
         ...this.observed(plan),
-        conditions: this.enabledCondition(plan, withoutCondition(plan.status?.conditions, 'Incompatible')),
+        conditions: withEnabledCondition(plan, withoutCondition(plan.status?.conditions, 'Incompatible')),
       });
       await this.status.mirror(name, target, 'Installed');
       this.options.logger.info({ extension: name, version: target, from: installed }, 'extension installed');
@@ -267,24 +258,13 @@ export class InstallPlanController {
       permissions: pkg.manifest.permissions ?? [],
       groups: groupsOf(pkg.manifest),
       secretConfig: await this.secretFields(name),
-      conditions: this.enabledCondition(plan, conditions),
+      conditions: withEnabledCondition(plan, conditions),
     });
   }
 
   /** Which write-only config fields are set (never their values), for the admin to see. */
   private async secretFields(name: string): Promise<string[]> {
     return Object.keys(await this.secrets.read(name)).sort();
-  }
-
-  private enabledCondition(plan: InstallPlan, conditions: Condition[] | undefined): Condition[] {
-    const enabled = plan.spec.enabled !== false;
-    return withCondition(conditions, {
-      type: 'Enabled',
-      status: enabled ? 'True' : 'False',
-      reason: enabled ? 'Enabled' : 'Disabled',
-      message: plan.spec.workspaces?.length ? `in workspaces ${plan.spec.workspaces.join(', ')}` : 'everywhere',
-      lastTransitionTime: new Date().toISOString(),
-    });
   }
 
   /** Delete: uninstall, then drop the finalizer so the object goes. */
