@@ -118,28 +118,31 @@ describe('auto-installed dependencies of InstallPlans', () => {
     await uninstall('base');
   });
 
-  it('makes an auto-installed plan a user edits theirs: kept when its dependant goes', async () => {
-    await install('app');
-    const edited = await k.call('PATCH', `${INSTALL_PLANS}/lib`, {
-      body: { spec: { upgradeStrategy: 'Automatic' } },
-      contentType: MERGE,
+  const adoptions: [string, Record<string, unknown>][] = [
+    ['edits its spec', { spec: { upgradeStrategy: 'Automatic' } }],
+    ['takes its label off', { metadata: { labels: { [AUTO]: null } } }],
+  ];
+  for (const [how, patch] of adoptions) {
+    it(`makes an auto-installed plan theirs when a user ${how}: kept when its dependant goes`, async () => {
+      await install('app');
+      const edited = await k.call('PATCH', `${INSTALL_PLANS}/lib`, { body: patch, contentType: MERGE });
+      assert.equal(edited.status, 200, edited.text);
+      assert.equal(edited.body.metadata.labels?.[AUTO], undefined);
+      assert.equal(edited.body.metadata.annotations?.[REQUIRED_BY], undefined);
+      await waitForPlan(
+        k,
+        'lib',
+        (r) => !r.body?.status?.conditions?.some((c: { type: string }) => c.type === 'AutoInstalled'),
+      );
+      await uninstall('app');
+      const lib = await settledPlan('lib');
+      assert.ok(installed(lib), lib.text);
+      assert.equal(lib.body.metadata.deletionTimestamp, undefined);
+      // Its own auto-installed dependency follows it once the user uninstalls it.
+      await uninstall('lib');
+      await waitForPlan(k, 'base', gone);
     });
-    assert.equal(edited.status, 200, edited.text);
-    assert.equal(edited.body.metadata.labels?.[AUTO], undefined);
-    assert.equal(edited.body.metadata.annotations?.[REQUIRED_BY], undefined);
-    await waitForPlan(
-      k,
-      'lib',
-      (r) => !r.body?.status?.conditions?.some((c: { type: string }) => c.type === 'AutoInstalled'),
-    );
-    await uninstall('app');
-    const lib = await settledPlan('lib');
-    assert.ok(installed(lib), lib.text);
-    assert.equal(lib.body.metadata.deletionTimestamp, undefined);
-    // Its own auto-installed dependency follows it once the user uninstalls it.
-    await uninstall('lib');
-    await waitForPlan(k, 'base', gone);
-  });
+  }
 });
 
 describe('auto-installed dependencies across a restart', () => {

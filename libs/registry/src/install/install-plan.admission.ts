@@ -22,8 +22,8 @@ import type { InstallSteps } from './install-steps.js';
  * (`writeOnly: true` in the schema) are taken out of the plan and kept
  * encrypted (an update that leaves one out keeps the stored value); a
  * delete with `?purge=true` marks the plan for purging. A user's edit of the
- * spec of an auto-installed plan makes it theirs (its marks go), so the
- * kernel never removes it on its own.
+ * spec of an auto-installed plan, or their removing its label, makes it
+ * theirs (every mark goes), so the kernel never removes it on its own.
  */
 export class InstallPlanAdmission implements AdmissionPlugin {
   readonly name = 'install-plans';
@@ -47,9 +47,13 @@ export class InstallPlanAdmission implements AdmissionPlugin {
       throw new AlreadyExistsError(`InstallPlan "${name}" already exists`, { name });
     }
     const old = request.oldObject as InstallPlan | undefined;
+    const specChanged = !old || JSON.stringify(old.spec) !== JSON.stringify(plan.spec);
+    // A user's spec edit, or their taking the label off, makes an auto-installed plan theirs: no mark of it is left.
+    if (old && !old.metadata.deletionTimestamp && isAutoInstalled(old) && (specChanged || !isAutoInstalled(plan))) {
+      plan.metadata = adoptedMetadata(plan.metadata);
+    }
     // Annotations (retry, force-delete, purge) and edits of a plan being deleted are never refused: nothing to check.
-    if (old && (old.metadata.deletionTimestamp || JSON.stringify(old.spec) === JSON.stringify(plan.spec))) return;
-    if (old && isAutoInstalled(old)) plan.metadata = adoptedMetadata(plan.metadata);
+    if (old && (old.metadata.deletionTimestamp || !specChanged)) return;
     const version = await this.steps.versionOf(plan.spec.extension.name, plan.spec.extension.version);
     const { visible, secrets } = splitSecrets(plan.spec.config ?? {}, writeOnlyPaths(version.spec.configSchema));
     const kept = request.operation === 'update' ? await this.secrets.read(name) : {};
