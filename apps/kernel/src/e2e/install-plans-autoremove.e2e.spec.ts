@@ -94,6 +94,21 @@ describe('auto-installed dependencies of InstallPlans', () => {
     assert.equal(review.status, 404, 'its identity went too');
   });
 
+  it('installs a dependant again at once after its uninstall, its dependencies auto-installed anew', async () => {
+    await install('app');
+    await uninstall('app');
+    // lib and base are being collected now, or just were: app waits for them to go, then installs them again.
+    await install('app');
+    for (const name of ['lib', 'base']) {
+      const plan = await waitForPlan(k, name, installed);
+      assert.equal(plan.body.metadata.labels[AUTO], 'true');
+      assert.equal(plan.body.metadata.deletionTimestamp, undefined);
+    }
+    await uninstall('app');
+    await waitForPlan(k, 'lib', gone);
+    await waitForPlan(k, 'base', gone);
+  });
+
   it('keeps an auto-installed dependency another installed extension still needs', async () => {
     await install('app', 'app2');
     await waitForPlan(k, 'lib', (r) => r.body?.metadata.annotations?.[REQUIRED_BY] === 'app,app2');

@@ -1,5 +1,6 @@
 import semver from 'semver';
 import {
+  AlreadyExistsError,
   InvalidError,
   NotFoundError,
   compileSchemaValidator,
@@ -9,7 +10,13 @@ import {
 } from '@mortise/api';
 import type { ResourceStore } from '@mortise/store';
 import { ConfigSecrets, joinSecrets } from './config-secrets.js';
-import { fitsKernel, newestFitting, resolveDependencies, type DependencyCatalog } from './dependency-resolver.js';
+import {
+  fitsKernel,
+  newestFitting,
+  resolveDependencies,
+  type DependencyCatalog,
+  type ResolvedDependency,
+} from './dependency-resolver.js';
 import {
   GATEWAY_KINDS,
   ROLE_TEMPLATE_KIND,
@@ -127,19 +134,15 @@ export class InstallSteps {
     };
     const needed = await resolveDependencies(version.spec, catalog, this.options.kernelVersion);
     const created: string[] = [];
+    const leaving = new Set<string>();
     const installed = new Set<string>();
     // What needs a plan first: whatever a new plan is created for has its own plan already, so the
     // dependency collector never finds a new plan that nothing needs.
     for (const dep of [...needed].reverse()) {
       const existing = await this.plan(dep.name);
       if (!existing) {
-        await this.options.store.create({
-          apiVersion: 'extensions.mortise.io/v1',
-          kind: 'InstallPlan',
-          metadata: autoInstalledMetadata(dep.name, dep.dependant),
-          spec: { extension: { name: dep.name, version: dep.version }, enabled: true },
-        });
-        created.push(dep.name);
+        if (await this.createAutoInstalled(dep)) created.push(dep.name);
+        else leaving.add(dep.name);
       } else if (isAutoInstalled(existing) && !requiredByOf(existing).includes(dep.dependant)) {
         await this.options.store.update({
           ...existing,
@@ -149,9 +152,29 @@ export class InstallSteps {
       if (existing?.status?.state === 'Installed' && existing.status.version === dep.version) installed.add(dep.name);
     }
     return {
-      waiting: needed.filter((dep) => !installed.has(dep.name)).map((dep) => `${dep.name}@${dep.version}`),
+      waiting: needed
+        .filter((dep) => !installed.has(dep.name))
+        .map(
+          (dep) => `${dep.name}@${dep.version}${leaving.has(dep.name) ? ' (its previous plan is still being deleted)' : ''}`,
+        ),
       created: created.reverse(),
     };
+  }
+
+  /** False when a plan of that name is still there, being deleted (say, collected a moment ago): wait for it to go. */
+  private async createAutoInstalled(dep: ResolvedDependency): Promise<boolean> {
+    try {
+      await this.options.store.create({
+        apiVersion: 'extensions.mortise.io/v1',
+        kind: 'InstallPlan',
+        metadata: autoInstalledMetadata(dep.name, dep.dependant),
+        spec: { extension: { name: dep.name, version: dep.version }, enabled: true },
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof AlreadyExistsError) return false;
+      throw err;
+    }
   }
 
   /** Installed extensions whose installed version depends on `extension`. */
