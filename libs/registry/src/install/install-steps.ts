@@ -155,7 +155,8 @@ export class InstallSteps {
       waiting: needed
         .filter((dep) => !installed.has(dep.name))
         .map(
-          (dep) => `${dep.name}@${dep.version}${leaving.has(dep.name) ? ' (its previous plan is still being deleted)' : ''}`,
+          (dep) =>
+            `${dep.name}@${dep.version}${leaving.has(dep.name) ? ' (its previous plan is still being deleted)' : ''}`,
         ),
       created: created.reverse(),
     };
