@@ -186,7 +186,7 @@ export class InstallPlanController {
       if (!IN_PROGRESS.has(plan.status?.state ?? '')) plan = await this.status.transition(plan, 'Pending');
       const version = await this.steps.versionOf(name, target);
       await this.steps.check(plan, version);
-      const { waiting, created } = await this.steps.ensureDependencies(plan, version);
+      const { waiting, created } = await this.steps.ensureDependencies(version);
       if (created.length > 0) {
         this.options.logger.info({ extension: name, created }, 'created InstallPlans for missing dependencies');
       }

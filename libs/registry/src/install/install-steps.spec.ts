@@ -35,7 +35,7 @@ describe(`${InstallSteps.name} dependencies`, () => {
       created.push(object.metadata.name);
       return create(object);
     };
-    const progress = await s.ensureDependencies(planFixture('app', { installed: false }), APP);
+    const progress = await s.ensureDependencies(APP);
     assert.deepEqual(progress, { waiting: ['base@1.0.0', 'lib@1.0.0'], created: ['base', 'lib'] });
     const lib = (await store.get(planRef('lib'))) as InstallPlan;
     const base = (await store.get(planRef('base'))) as InstallPlan;
@@ -47,7 +47,7 @@ describe(`${InstallSteps.name} dependencies`, () => {
 
   it('adds a dependant to an auto-installed plan, and leaves a user’s plan unmarked', async () => {
     const { store, steps: s } = await steps([planFixture('lib', { autoFor: 'app' }), planFixture('base')]);
-    const progress = await s.ensureDependencies(planFixture('app2', { installed: false }), APP2);
+    const progress = await s.ensureDependencies(APP2);
     assert.deepEqual(progress, { waiting: [], created: [] });
     const lib = (await store.get(planRef('lib'))) as InstallPlan;
     assert.equal(lib.metadata.annotations?.[REQUIRED_BY_ANNOTATION], 'app,app2');
@@ -61,7 +61,7 @@ describe(`${InstallSteps.name} dependencies`, () => {
       planFixture('lib', { autoFor: 'app', deleting: true }),
       planFixture('base', { autoFor: 'lib' }),
     ]);
-    const progress = await s.ensureDependencies(planFixture('app', { installed: false }), APP);
+    const progress = await s.ensureDependencies(APP);
     assert.deepEqual(progress.waiting, ['lib@1.0.0 (its previous plan is still being deleted)']);
     assert.deepEqual(progress.created, []);
   });

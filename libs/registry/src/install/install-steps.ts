@@ -123,11 +123,12 @@ export class InstallSteps {
   }
 
   /**
-   * Resolves the dependencies, creates auto-installed InstallPlans for
-   * missing ones (recording on an auto-installed one that `plan` needs it
-   * too), and says which are not installed yet (none: go ahead).
+   * Resolves the dependencies of `version`, creates auto-installed
+   * InstallPlans for missing ones (recording on an auto-installed one that
+   * it is needed by one more), and says which are not installed yet (none:
+   * go ahead).
    */
-  async ensureDependencies(plan: InstallPlan, version: ExtensionVersion): Promise<DependencyProgress> {
+  async ensureDependencies(version: ExtensionVersion): Promise<DependencyProgress> {
     const catalog: DependencyCatalog = {
       versionsOf: (name) => this.versionsOf(name),
       plannedVersion: async (name) => (await this.plan(name))?.spec.extension.version,
