@@ -72,3 +72,6 @@ export * from './install/install-plan.admission.js';
 export * from './install/workspace-gate.js';
 export { PlanStatusWriter, STATE_HISTORY_LIMIT } from './install/plan-status.js';
 export * from './install/automatic-upgrades.js';
+export { AUTO_INSTALLED_CONDITION, isAutoInstalled, requiredByOf } from './install/auto-installed.js';
+export { DependencyCollector, type DependencyCollectorOptions } from './install/dependency-collector.js';
+export { autoInstalledNeeds, type AutoInstalledNeed, type DependenciesOf } from './install/dependency-needs.js';
