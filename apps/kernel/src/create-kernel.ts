@@ -173,10 +173,18 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
     ...(options.authorizer ? { authorizer: options.authorizer } : {}),
     observers: [metricsObserver(metrics), auditObserver(logger)],
     dispatchers,
+    logger,
   });
   pipeline.publicRoutes.addExact(...KERNEL_PUBLIC_PATHS.filter((path) => config.metricsPublic || path !== '/metrics'));
 
-  const adapter = new FastifyAdapter(fastifyServerOptions({ logger, bodyLimit: config.bodyLimit }));
+  const adapter = new FastifyAdapter(
+    fastifyServerOptions({
+      logger,
+      bodyLimit: config.bodyLimit,
+      // Requests for extensions, APIServices and the reverse proxy pass the pipeline before Fastify.
+      front: (req, res, next) => pipeline.serveRaw(req, res, next),
+    }),
+  );
   const app = adapter.getInstance<FastifyInstance>();
   const routes: RouteEntry[] = [];
   app.addHook('onRoute', (route) => {

@@ -37,6 +37,8 @@ export type DispatchGuard = (info: RequestInfo, group: string) => void;
 export class GroupDispatcherRegistry {
   private readonly dispatchers = new Map<string, GroupDispatcher>();
   private readonly guards: DispatchGuard[] = [];
+  /** Non-resource path prefixes outside `/kapis/` with their dispatcher (the reverse proxy's `/proxy/`). */
+  private readonly prefixes: Array<{ prefix: string; dispatcher: GroupDispatcher }> = [];
 
   constructor(private readonly kinds?: KindRegistry) {}
 
@@ -68,18 +70,65 @@ export class GroupDispatcherRegistry {
     return this.dispatchers.get(group);
   }
 
-  /** The dispatcher that should answer this request, or undefined when the kernel serves it. */
+  /**
+   * Hands every path under `prefix` (e.g. `/proxy/`) to `dispatcher`; group
+   * guards do not apply (such paths belong to no group), authorization does.
+   */
+  setPathPrefix(prefix: string, dispatcher: GroupDispatcher): void {
+    if (prefix.startsWith('/kapis/') || !prefix.startsWith('/') || !prefix.endsWith('/')) {
+      throw new Error(`dispatched path prefix "${prefix}" must start and end with "/" and lie outside /kapis/`);
+    }
+    this.deletePathPrefix(prefix);
+    this.prefixes.push({ prefix, dispatcher });
+  }
+
+  deletePathPrefix(prefix: string): void {
+    const at = this.prefixes.findIndex((p) => p.prefix === prefix);
+    if (at >= 0) this.prefixes.splice(at, 1);
+  }
+
+  /**
+   * The dispatcher that owns this request's path, before any guard is asked:
+   * says only where the request would go, so a server can take it down the
+   * dispatch path early. `route` still decides, after authorization.
+   */
+  owner(info: RequestInfo): GroupDispatcher | undefined {
+    const byPrefix = this.byPathPrefix(info.path);
+    if (byPrefix) return byPrefix;
+    const dispatcher = this.dispatchers.get(info.apiGroup || groupOfPath(info.path));
+    return dispatcher && !this.servesKind(info) ? dispatcher : undefined;
+  }
+
+  /**
+   * The dispatcher that should answer this request, or undefined when the
+   * kernel serves it. The group's guards may refuse, also for the plurals of
+   * its declared kinds, which the kernel serves.
+   */
   route(info: RequestInfo): GroupDispatcher | undefined {
+    const byPrefix = this.byPathPrefix(info.path);
+    if (byPrefix) return byPrefix;
     const group = info.apiGroup || groupOfPath(info.path);
-    if (!group) return undefined;
     const dispatcher = this.dispatchers.get(group);
     if (!dispatcher) return undefined;
     for (const guard of this.guards) guard(info, group);
-    const servedKind =
+    return this.servesKind(info) ? undefined : dispatcher;
+  }
+
+  private byPathPrefix(path: string): GroupDispatcher | undefined {
+    for (let i = 0; i < this.prefixes.length; i++) {
+      const entry = this.prefixes[i];
+      if (path.startsWith(entry.prefix)) return entry.dispatcher;
+    }
+    return undefined;
+  }
+
+  /** A declared kind's plural (or its status): the kernel serves it even in a dispatched group. */
+  private servesKind(info: RequestInfo): boolean {
+    return (
       info.isResourceRequest &&
       (info.subresource === '' || info.subresource === 'status') &&
-      this.kinds?.findByPlural(info.apiGroup, info.apiVersion, info.resource) !== undefined;
-    return servedKind ? undefined : dispatcher;
+      this.kinds?.findByPlural(info.apiGroup, info.apiVersion, info.resource) !== undefined
+    );
   }
 }
 

@@ -14,7 +14,10 @@ import {
   type MortiseError,
   type Status,
 } from '@mortise/api';
+import type { ServerResponse } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '@mortise/observability';
+import { REQUEST_ID_HEADER } from './request-id.js';
 
 type ErrorFactory = (message: string) => MortiseError;
 
@@ -64,6 +67,15 @@ export function statusOf(err: unknown): Status {
   return toStatus(err);
 }
 
+/** Headers a Status answer carries besides its body: how to log in (401), when to come back (429, 503). */
+function statusHeaders(status: Status): Record<string, string> | undefined {
+  if (status.code === 401) return { 'www-authenticate': 'Bearer realm="mortise"' };
+  if ((status.code === 429 || status.code === 503) && status.details?.retryAfterSeconds !== undefined) {
+    return { 'retry-after': String(status.details.retryAfterSeconds) };
+  }
+  return undefined;
+}
+
 /**
  * The one place an error becomes a response, used by the Fastify error
  * handler and the Nest exception filter alike. Internal errors are logged in
@@ -72,9 +84,25 @@ export function statusOf(err: unknown): Status {
 export function sendErrorStatus(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
   const status = statusOf(err);
   if (status.code >= 500) request.log.error({ err }, 'request failed');
-  if (status.code === 401) void reply.header('www-authenticate', 'Bearer realm="mortise"');
-  if ((status.code === 429 || status.code === 503) && status.details?.retryAfterSeconds !== undefined) {
-    void reply.header('retry-after', String(status.details.retryAfterSeconds));
-  }
+  const headers = statusHeaders(status);
+  if (headers) void reply.headers(headers);
   return reply.code(status.code).type('application/json').send(status);
+}
+
+/** `sendErrorStatus` for a response outside the framework (a request the pipeline took at the HTTP server). */
+export function writeErrorStatus(res: ServerResponse, requestId: string, err: unknown, logger?: Logger): void {
+  const status = statusOf(err);
+  if (status.code >= 500) logger?.error({ err, requestId }, 'request failed');
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify(status);
+  res.writeHead(status.code, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    [REQUEST_ID_HEADER]: requestId,
+    ...statusHeaders(status),
+  });
+  res.end(body);
 }

@@ -16,3 +16,4 @@ export * from './server-options.js';
 export * from './watch-stream.js';
 export * from './kernel-tokens.js';
 export * from './admission-chain.js';
+export * from './raw-exchange.js';

@@ -7,16 +7,21 @@ import {
   type Authorizer,
   type Caller,
   type Decision,
+  type DispatchContext,
+  type GroupDispatcher,
   type GroupDispatcherRegistry,
   type RequestInfo,
 } from '@mortise/api';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '@mortise/observability';
 import { resolveRequestInfo } from '@mortise/authz';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from './authenticate.js';
 import { authorize } from './authorize.js';
-import { sendErrorStatus } from './error-status.js';
+import { sendErrorStatus, writeErrorStatus } from './error-status.js';
 import { PublicRouteRegistry } from './public-routes.js';
-import { REQUEST_ID_HEADER } from './request-id.js';
+import { RawExchange, type PipelineRequest } from './raw-exchange.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import './fastify-request.js';
 
 /** What the pipeline knows about a finished request; observers record metrics and audit. */
@@ -29,9 +34,16 @@ export interface CompletedRequest {
   seconds: number;
   caller: Caller | undefined;
   info: RequestInfo | undefined;
+  /** The authorization decision; null for public paths, without an authorizer, or before authorization. */
+  decision: Decision | null;
+  /** The peer's address. */
+  sourceIp: string;
 }
 
-export type CompletedRequestObserver = (completed: CompletedRequest, request: FastifyRequest) => void;
+export type CompletedRequestObserver = (completed: CompletedRequest) => void;
+
+/** The next handler of a raw request the pipeline does not take itself (Fastify's). */
+export type RawRequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface RequestPipelineOptions {
   /** Credential strategies, asked in order (identity plugs in here). */
@@ -46,7 +58,39 @@ export interface RequestPipelineOptions {
    * to them raw, body unread.
    */
   dispatchers?: GroupDispatcherRegistry;
+  /** Where requests taken at the HTTP server (`serveRaw`) log denials and failures. */
+  logger?: Logger;
 }
+
+/**
+ * How a request leaves the stages for its dispatcher, per server layer:
+ * Fastify's reply is hijacked first; a raw request is handed on as it is.
+ * When no dispatcher routes it, Fastify goes on to its routes, while a raw
+ * request (taken because a dispatcher owned its path) is not found.
+ */
+interface Carrier<R extends PipelineRequest, T> {
+  handOver(request: R, transport: T, dispatcher: GroupDispatcher, context: DispatchContext): Promise<void> | void;
+  unrouted(request: R, done: HookDone): void;
+}
+
+const FASTIFY: Carrier<FastifyRequest, FastifyReply> = {
+  handOver(request, reply, dispatcher, context) {
+    reply.hijack();
+    return dispatcher.dispatch(request.raw, reply.raw, context);
+  },
+  unrouted: (_request, done) => done(),
+};
+
+const RAW: Carrier<RawExchange, ServerResponse> = {
+  handOver: (exchange, res, dispatcher, context) => dispatcher.dispatch(exchange.req, res, context),
+  unrouted: (exchange, done) => done(notFound(exchange.method, exchange.url)),
+};
+
+/** The RequestInfo a raw request was resolved to before it went on to Fastify (resolved once). */
+const RESOLVED_INFO = Symbol('mortise.request-info');
+type CarriesInfo = IncomingMessage & { [RESOLVED_INFO]?: RequestInfo };
+const EXCHANGE = Symbol('mortise.exchange');
+type CarriesExchange = ServerResponse & { [EXCHANGE]?: RawExchange };
 
 /**
  * The stages every request passes, as hooks on the root Fastify instance
@@ -62,9 +106,23 @@ export class RequestPipeline {
   private authenticationRequired = false;
   private readonly observers: CompletedRequestObserver[];
   private readonly dispatchers: GroupDispatcherRegistry | undefined;
+  private readonly logger: Logger | undefined;
+  /** Set once the server starts closing: raw requests then go to Fastify, which answers 503. */
+  private closing = false;
+  /** The `close` listener of every raw request's response (one function; the exchange rides on the response). */
+  private readonly rawResponseClosed: (this: CarriesExchange) => void;
 
   constructor(options: RequestPipelineOptions = {}) {
     this.dispatchers = options.dispatchers;
+    this.logger = options.logger;
+    const complete = (exchange: RawExchange, statusCode: number): void =>
+      this.complete(exchange, statusCode, undefined);
+    this.rawResponseClosed = function (this: CarriesExchange) {
+      const exchange = this[EXCHANGE];
+      if (!exchange) return;
+      this[EXCHANGE] = undefined;
+      complete(exchange, this.statusCode);
+    };
     this.authenticators = [...(options.authenticators ?? [])];
     this.authorizer = options.authorizer;
     this.publicRoutes = options.publicRoutes ?? new PublicRouteRegistry();
@@ -133,18 +191,57 @@ export class RequestPipeline {
 
     // One callback-style hook for every stage: a request whose credential
     // and decision are cached passes without a promise or a microtask.
-    app.addHook('onRequest', (request, reply, done) => this.begin(request, reply, done));
+    app.addHook('onRequest', (request, reply, done) => {
+      request.receivedAt = process.hrtime.bigint();
+      void reply.header(REQUEST_ID_HEADER, request.id);
+      request.requestInfo =
+        (request.raw as CarriesInfo)[RESOLVED_INFO] ?? resolveRequestInfo(request.method, request.url);
+      this.begin(request, reply, FASTIFY, done);
+    });
     app.addHook('onResponse', (request, reply, done) => {
-      this.complete(request, reply);
+      this.complete(request, reply.statusCode, request.routeOptions.url);
+      done();
+    });
+    app.addHook('preClose', (done) => {
+      this.closing = true;
       done();
     });
   }
 
-  /** Request id and timing, RequestInfo, then authentication. */
-  private begin(request: FastifyRequest, reply: FastifyReply, done: HookDone): void {
-    request.receivedAt = process.hrtime.bigint();
-    void reply.header(REQUEST_ID_HEADER, request.id);
-    const info = (request.requestInfo = resolveRequestInfo(request.method, request.url));
+  /**
+   * The entry for Node's HTTP server, before Fastify: a request whose path a
+   * dispatcher owns (an extension's group, an APIService, the reverse proxy)
+   * passes the same stages here and goes to its dispatcher raw, without
+   * Fastify's request, reply, routing and hooks, which it would not use.
+   * Everything else, and everything once the server is closing, goes to
+   * `next` (Fastify), with its RequestInfo already resolved.
+   */
+  serveRaw(req: IncomingMessage, res: ServerResponse, next: RawRequestHandler): void {
+    if (this.closing || this.dispatchers === undefined) return next(req, res);
+    const receivedAt = process.hrtime.bigint();
+    const info = resolveRequestInfo(req.method ?? 'GET', req.url ?? '/');
+    if (this.dispatchers.owner(info) === undefined) {
+      (req as CarriesInfo)[RESOLVED_INFO] = info;
+      return next(req, res);
+    }
+    const exchange = new RawExchange(
+      req,
+      res,
+      requestIdFrom(req.headers[REQUEST_ID_HEADER]),
+      info,
+      receivedAt,
+      this.logger,
+    );
+    (res as CarriesExchange)[EXCHANGE] = exchange;
+    res.once('close', this.rawResponseClosed);
+    this.begin(exchange, res, RAW, (err) => {
+      if (err) writeErrorStatus(res, exchange.id, err, this.logger);
+    });
+  }
+
+  /** Authentication, then authorization and dispatch. */
+  private begin<R extends PipelineRequest, T>(request: R, transport: T, carrier: Carrier<R, T>, done: HookDone): void {
+    const info = request.requestInfo;
     const isPublic = this.publicRoutes.isPublic(info.path);
     let caller: Caller | Error | Promise<Caller>;
     try {
@@ -154,11 +251,12 @@ export class RequestPipeline {
     }
     if (caller instanceof Promise) {
       caller.then(
-        (c) => this.authenticated(request, reply, done, c, isPublic),
-        (err: unknown) => this.authenticated(request, reply, done, this.unauthenticated(err, isPublic), isPublic),
+        (c) => this.authenticated(request, transport, carrier, done, c, isPublic),
+        (err: unknown) =>
+          this.authenticated(request, transport, carrier, done, this.unauthenticated(err, isPublic), isPublic),
       );
     } else {
-      this.authenticated(request, reply, done, caller, isPublic);
+      this.authenticated(request, transport, carrier, done, caller, isPublic);
     }
   }
 
@@ -168,18 +266,21 @@ export class RequestPipeline {
   }
 
   /** Authorization of a non-public request. */
-  private authenticated(
-    request: FastifyRequest,
-    reply: FastifyReply,
+  private authenticated<R extends PipelineRequest, T>(
+    request: R,
+    transport: T,
+    carrier: Carrier<R, T>,
     done: HookDone,
     caller: Caller | Error,
     isPublic: boolean,
   ): void {
     if (caller instanceof Error) return done(caller);
     request.caller = caller;
-    if (isPublic) return this.dispatch(request, reply, done);
+    if (isPublic) return this.dispatch(request, transport, carrier, done);
     const mustLogIn = this.authenticationRequired && caller.credential === 'anonymous';
-    if (!this.authorizer) return mustLogIn ? done(loginRequired()) : this.dispatch(request, reply, done);
+    if (!this.authorizer) {
+      return mustLogIn ? done(loginRequired()) : this.dispatch(request, transport, carrier, done);
+    }
     let decision: Decision | Promise<Decision>;
     try {
       decision = authorize(this.authorizer, caller, request.requestInfo, (d) => (request.decision = d));
@@ -188,15 +289,15 @@ export class RequestPipeline {
     }
     if (decision instanceof Promise) {
       decision.then(
-        () => this.dispatch(request, reply, done),
+        () => this.dispatch(request, transport, carrier, done),
         (err: unknown) => done(this.refused(request, err, mustLogIn)),
       );
     } else {
-      this.dispatch(request, reply, done);
+      this.dispatch(request, transport, carrier, done);
     }
   }
 
-  private refused(request: FastifyRequest, err: unknown, mustLogIn: boolean): Error {
+  private refused(request: PipelineRequest, err: unknown, mustLogIn: boolean): Error {
     request.log.warn(
       { user: request.caller.user.username, verb: request.requestInfo.verb, path: request.requestInfo.path },
       'request denied',
@@ -205,18 +306,24 @@ export class RequestPipeline {
     return mustLogIn && err instanceof ForbiddenError ? loginRequired() : asError(err);
   }
 
-  /** Hands a request for a dispatched group to its backend, raw and body unread; anything else goes on to its route. */
-  private dispatch(request: FastifyRequest, reply: FastifyReply, done: HookDone): void {
+  /**
+   * Hands a request for a dispatched group or path to its backend, raw and
+   * body unread; the backend writes the request id with its answer. Anything
+   * else goes on to its route.
+   */
+  private dispatch<R extends PipelineRequest, T>(
+    request: R,
+    transport: T,
+    carrier: Carrier<R, T>,
+    done: HookDone,
+  ): void {
     let handedOver: Promise<void> | void;
     try {
       // A group's guards may refuse here (e.g. an extension not enabled in the workspace).
       const dispatcher = this.dispatchers?.route(request.requestInfo);
-      if (!dispatcher) return done();
+      if (!dispatcher) return carrier.unrouted(request, done);
       request.dispatchedTo = dispatcher.name;
-      reply.hijack();
-      // The hijacked reply's headers are never written: the request id goes on the raw response.
-      reply.raw.setHeader(REQUEST_ID_HEADER, request.id);
-      handedOver = dispatcher.dispatch(request.raw, reply.raw, {
+      handedOver = carrier.handOver(request, transport, dispatcher, {
         requestId: request.id,
         caller: request.caller,
         info: request.requestInfo,
@@ -234,21 +341,23 @@ export class RequestPipeline {
     app.setNotFoundHandler((request, reply) => sendErrorStatus(request, reply, notFoundRoute(request)));
   }
 
-  private complete(request: FastifyRequest, reply: FastifyReply): void {
+  private complete(request: PipelineRequest, statusCode: number, route: string | undefined): void {
     if (this.observers.length === 0) return;
     const started = request.receivedAt || process.hrtime.bigint();
     const completed: CompletedRequest = {
       requestId: request.id,
       method: request.method,
-      route: request.routeOptions.url ?? request.dispatchedTo ?? 'unmatched',
-      statusCode: reply.statusCode,
+      route: route ?? request.dispatchedTo ?? 'unmatched',
+      statusCode,
       seconds: Number(process.hrtime.bigint() - started) / 1e9,
       caller: request.caller ?? undefined,
       info: request.requestInfo ?? undefined,
+      decision: request.decision ?? null,
+      sourceIp: request.ip,
     };
     for (const observer of this.observers) {
       try {
-        observer(completed, request);
+        observer(completed);
       } catch (err) {
         request.log.error({ err }, 'request observer failed');
       }
@@ -267,6 +376,10 @@ function loginRequired(): UnauthorizedError {
 }
 
 export function notFoundRoute(request: FastifyRequest): NotFoundError {
-  const path = request.url.split('?')[0] ?? request.url;
-  return new NotFoundError(`the server could not find the requested resource (${request.method} ${path})`);
+  return notFound(request.method, request.url);
+}
+
+function notFound(method: string, url: string): NotFoundError {
+  const path = url.split('?')[0] ?? url;
+  return new NotFoundError(`the server could not find the requested resource (${method} ${path})`);
 }

@@ -14,6 +14,8 @@ import { parseHeaderDirectives } from './proxy/header-directives.js';
 import { ProxyDispatch } from './proxy/proxy-dispatch.js';
 import { UpstreamProxy } from './proxy/upstream-proxy.js';
 import { ApiServiceDispatcher, type GroupDispatcherSink } from './routing/api-service-dispatcher.js';
+import { ReverseProxyDispatcher } from './routing/reverse-proxy-dispatcher.js';
+import { PROXY_PREFIX } from './routing/route-matcher.js';
 import { ApiServiceTable } from './routing/api-service-table.js';
 import { audienceOf, extensionOf, type ProxyRoute } from './routing/proxy-route.js';
 import { ReverseProxyRouter } from './routing/reverse-proxy-router.js';
@@ -75,6 +77,7 @@ export class Gateway {
       credentialCookies: options.credentialCookies ?? DEFAULT_CREDENTIAL_COOKIES,
       trustForwardedFor: options.trustForwardedFor ?? false,
     });
+    sink?.setPathPrefix?.(PROXY_PREFIX, new ReverseProxyDispatcher(this.reverseProxies, this.dispatch));
   }
 
   applyReverseProxy(object: ReverseProxy): Upstream {
@@ -123,6 +126,11 @@ export class Gateway {
   /** Whether APIService requests come through the kernel's group dispatch rather than the gateway's own stage. */
   get usesGroupDispatch(): boolean {
     return this.options.dispatchers !== undefined;
+  }
+
+  /** Whether `/proxy/...` requests come through the kernel's dispatch rather than the gateway's own route. */
+  get usesPathDispatch(): boolean {
+    return this.options.dispatchers?.setPathPrefix !== undefined;
   }
 
   /** The installed package directory of an extension on this kernel, for its packaged bundles. */

@@ -13,6 +13,8 @@ export * from './routing/route-matcher.js';
 export * from './routing/reverse-proxy-router.js';
 export * from './routing/api-service-table.js';
 export * from './routing/api-service-dispatcher.js';
+export * from './routing/reverse-proxy-dispatcher.js';
+export type { GroupDispatchContext } from './routing/dispatched-request.js';
 export * from './routing/proxy-route.js';
 export * from './bundles/js-bundle-table.js';
 export * from './bundles/asset-content-type.js';

@@ -18,6 +18,7 @@ import {
   type ResourceClient,
 } from '@mortise/sdk';
 import type { FastifyInstance } from 'fastify';
+import { requestIdOf } from './dispatched-request-id.js';
 import { ExtensionExceptionFilter } from './extension-exception.filter.js';
 import { findShadowingRoutes, type ExtensionRoute } from './route-shadowing.js';
 
@@ -112,8 +113,13 @@ export class ExtensionApplication {
     class ExtensionRootModule {}
     Module({ imports: [kernelServicesModule(services), definition.module] })(ExtensionRootModule);
 
-    const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1024 * 1024 });
+    // The kernel's request id is the application's (its log lines) and goes back with the answer.
+    const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1024 * 1024, genReqId: requestIdOf });
     const fastify = adapter.getInstance<FastifyInstance>();
+    fastify.addHook('onRequest', (request, reply, done) => {
+      void reply.header('x-request-id', request.id);
+      done();
+    });
     const routes: ExtensionRoute[] = [];
     fastify.addHook('onRoute', (route) => {
       for (const method of [route.method].flat()) routes.push({ method, url: route.url });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DispatchContext, GroupDispatcher, Status } from '@mortise/api';
 import { REQUEST_CALLER_KEY } from '@mortise/sdk';
+import { carryRequestId } from './dispatched-request-id.js';
 import { failureStatus } from './extension-exception.filter.js';
 import type { ExtensionInstance } from './extension-instance.js';
 import type { ExtensionRequestMetrics, ExtensionRequestStats } from './extension-metrics.js';
@@ -36,6 +37,7 @@ class InFlight implements DeadlineEntry {
     readonly response: ServerResponse,
     readonly started: number,
     readonly answers: Map<number, number>,
+    readonly requestId: string,
   ) {}
 }
 
@@ -50,13 +52,14 @@ function onResponseClosed(this: CarriesInFlight): void {
   inFlight.dispatcher.finished(inFlight);
 }
 
-function writeStatus(response: ServerResponse, status: Status): void {
+function writeStatus(response: ServerResponse, requestId: string, status: Status): void {
   if (response.headersSent || response.writableEnded) {
     response.destroy();
     return;
   }
   response.statusCode = status.code;
   response.setHeader('content-type', 'application/json');
+  response.setHeader('x-request-id', requestId);
   response.end(JSON.stringify(status));
 }
 
@@ -106,11 +109,12 @@ export class ExtensionDispatcher implements GroupDispatcher {
     status.fail(reason, err instanceof Error ? `${err.name}: ${err.message}` : String(err), true);
   }
 
-  private timedOut({ method, path, response }: InFlight): void {
+  private timedOut({ method, path, response, requestId }: InFlight): void {
     const { extension, timeoutMs } = this.options;
     this.fault('HandlerTimeout', new Error(`no answer within ${timeoutMs} ms (${method} ${path})`));
     writeStatus(
       response,
+      requestId,
       failureStatus(504, 'Timeout', `extension "${extension}" did not answer within ${timeoutMs / 1000} s`),
     );
   }
@@ -134,11 +138,13 @@ export class ExtensionDispatcher implements GroupDispatcher {
       metrics.errors.inc({ extension, reason: 'Unavailable' });
       writeStatus(
         response,
+        context.requestId,
         failureStatus(503, 'ServiceUnavailable', `extension "${extension}" is not available: ${this.unavailable}`),
       );
       return;
     }
     (request as { [REQUEST_CALLER_KEY]?: unknown })[REQUEST_CALLER_KEY] = this.options.authorizer.callerFor(context);
+    carryRequestId(request, context.requestId);
     const started = performance.now();
     const inFlight = new InFlight(
       this,
@@ -148,6 +154,7 @@ export class ExtensionDispatcher implements GroupDispatcher {
       response,
       started,
       this.stats.answersOf(instance.version),
+      context.requestId,
     );
     this.stats.inFlight++;
     this.deadlines.add(inFlight, started);
@@ -159,6 +166,7 @@ export class ExtensionDispatcher implements GroupDispatcher {
       this.fault('HandlerError', err);
       writeStatus(
         response,
+        context.requestId,
         failureStatus(500, 'InternalError', `extension "${extension}" failed to handle the request`),
       );
     }

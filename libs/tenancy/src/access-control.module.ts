@@ -85,9 +85,9 @@ class AccessControlStartup implements OnModuleInit, OnModuleDestroy {
       new ProjectLifecycle(this.store, this.stamper, this.index, this.cleanup),
     );
     this.pipeline.useAuthorizer(this.authz);
-    this.pipeline.observe((done, request) => {
+    this.pipeline.observe((done) => {
       if (!done.info || !isAudited(done.info, done.statusCode)) return;
-      const decision = request.decision;
+      const decision = done.decision;
       // A 403 after an allowed decision came from admission (escalation, protection), not from the decision.
       const reason =
         decision && !decision.allowed
@@ -100,7 +100,7 @@ class AccessControlStartup implements OnModuleInit, OnModuleDestroy {
           caller: done.caller,
           info: done.info,
           code: done.statusCode,
-          sourceIP: request.ip,
+          sourceIP: done.sourceIp,
           requestId: done.requestId,
           ...(reason ? { reason } : {}),
         }),

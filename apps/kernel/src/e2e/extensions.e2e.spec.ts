@@ -72,6 +72,18 @@ describe('in-process extensions in a running kernel', () => {
     assert.equal((await as(undefined, 'GET', `${GROUP_PATH}/namespaces/shop/inbox`)).status, 401);
     assert.equal((await as('mallory', 'GET', `${GROUP_PATH}/namespaces/shop/inbox`)).status, 401);
 
+    // The kernel's request id goes back with the extension's answer and with refusals alike.
+    for (const [user, status] of [
+      ['dev', 200],
+      ['outsider', 403],
+    ] as const) {
+      const traced = await k.call('GET', `${GROUP_PATH}/namespaces/shop/inbox`, {
+        headers: { authorization: `Bearer ${user}`, 'x-request-id': `trace-${user}` },
+      });
+      assert.equal(traced.status, status);
+      assert.equal(traced.headers.get('x-request-id'), `trace-${user}`);
+    }
+
     const name = inbox.body.items[0].name as string;
     const ack = await as('dev', 'POST', `${GROUP_PATH}/namespaces/shop/announcements/${name}/acknowledge`);
     assert.equal(ack.status, 200, ack.text);

@@ -89,4 +89,20 @@ describe('gateway under RBAC', () => {
     assert.equal(seen.length, 1);
     assert.equal(seen[0]['x-remote-user'], 'admin');
   });
+
+  it('answers proxied requests, refusals and unrouted paths with a Status and the request id', async () => {
+    const traced = (user: string, path: string, id: string) =>
+      k.as(user, 'GET', path, { headers: { 'x-request-id': id } });
+    const served = await traced('admin', '/proxy/widgets/page', 'trace-served');
+    assert.equal(served.status, 200);
+    assert.equal(served.headers.get('x-request-id'), 'trace-served');
+    const refused = await traced('cid', '/proxy/widgets/page', 'trace-refused');
+    assert.equal(refused.status, 403);
+    assert.equal(refused.headers.get('x-request-id'), 'trace-refused');
+    const unrouted = await traced('admin', '/proxy/nothing-here', 'trace-unrouted');
+    assert.equal(unrouted.status, 404);
+    assert.equal(unrouted.body.kind, 'Status');
+    assert.match(unrouted.body.message, /no ReverseProxy serves GET \/proxy\/nothing-here/);
+    assert.equal(unrouted.headers.get('x-request-id'), 'trace-unrouted');
+  });
 });

@@ -59,8 +59,9 @@ function installApiServiceStage(app: FastifyInstance, gateway: Gateway): void {
 }
 
 /**
- * The proxy's entry points, registered on Fastify directly: `/proxy/...`
- * for ReverseProxy routes (an `onRequest` stage of an encapsulated route)
+ * The proxy's entry points, registered on Fastify directly unless the
+ * kernel's dispatch takes them: `/proxy/...` for ReverseProxy routes (the
+ * kernel's path dispatch, or an `onRequest` stage of an encapsulated route)
  * and APIService groups (the kernel's group dispatch, or a root stage).
  * Both run after the pipeline's authentication and authorization hooks, so
  * an unauthorized request never reaches an upstream. Upgrade requests
@@ -69,6 +70,7 @@ function installApiServiceStage(app: FastifyInstance, gateway: Gateway): void {
 export function registerProxyRoutes(app: FastifyInstance, gateway: Gateway): void {
   routeUpgradesThroughFastify(app, ['/proxy/', '/kapis/']);
   if (!gateway.usesGroupDispatch) installApiServiceStage(app, gateway);
+  if (gateway.usesPathDispatch) return;
 
   void app.register(async (scope) => {
     // Callback style: the hot path takes no promise; once handed over, the lifecycle stops here.

@@ -1,23 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
-import { BadRequestError, NotFoundError, type Caller, type RequestInfo } from '@mortise/api';
-import { writeStatus } from '../proxy/gateway-errors.js';
+import { BadRequestError, NotFoundError, type RequestInfo } from '@mortise/api';
 import type { ProxyDispatch } from '../proxy/proxy-dispatch.js';
-import { upgradeOf } from '../http/upgrade-routing.js';
+import { dispatchedRequest, refuse, type GroupDispatchContext } from './dispatched-request.js';
 import { hasDotSegment } from './route-matcher.js';
+import type { ReverseProxyDispatcher } from './reverse-proxy-dispatcher.js';
 import type { ProxyRoute } from './proxy-route.js';
-
-/** What the pipeline hands a group dispatcher (the kernel's `DispatchContext`). */
-export interface GroupDispatchContext {
-  requestId: string;
-  caller: Caller;
-  info: RequestInfo;
-}
 
 /** The kernel's registry of group dispatchers, as much of it as the gateway uses. */
 export interface GroupDispatcherSink {
   set(group: string, dispatcher: ApiServiceDispatcher): void;
   delete(group: string, dispatcher?: ApiServiceDispatcher): void;
+  /** Hands every path under `prefix` to `dispatcher` (the kernel's registry does; `/proxy/` goes there). */
+  setPathPrefix?(prefix: string, dispatcher: ReverseProxyDispatcher): void;
   /** Whether the group's guards let a request like `info` in (an extension not enabled in a workspace: no). */
   admits?(info: RequestInfo, group: string): boolean;
 }
@@ -47,28 +41,18 @@ export class ApiServiceDispatcher {
     this.name = `apiservice/${group}`;
   }
 
-  async dispatch(request: IncomingMessage, response: ServerResponse, context: GroupDispatchContext): Promise<void> {
+  dispatch(request: IncomingMessage, response: ServerResponse, context: GroupDispatchContext): Promise<void> | void {
     const url = request.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     const route = this.routeFor(versionOf(path));
-    if (!route) {
-      return writeStatus(response, new NotFoundError(`no APIService serves ${path}`));
-    }
+    if (!route) return refuse(response, context, new NotFoundError(`no APIService serves ${path}`));
     if (hasDotSegment(path)) {
-      return writeStatus(response, new BadRequestError(`path "${path}" has "." or ".." segments`));
+      return refuse(response, context, new BadRequestError(`path "${path}" has "." or ".." segments`));
     }
-    const upgrade = upgradeOf(request);
-    await this.proxy.serve(route, {
-      req: request,
-      res: response,
-      caller: context.caller,
-      info: context.info,
-      path: route.upstream.target.basePath + url,
-      prefix: '',
-      clientIp: request.socket.remoteAddress ?? '',
-      proto: (request.socket as TLSSocket).encrypted ? 'https' : 'http',
-      ...(upgrade ? { upgrade } : {}),
-    });
+    return this.proxy.serve(
+      route,
+      dispatchedRequest(request, response, context, { path: route.upstream.target.basePath + url, prefix: '' }),
+    );
   }
 }

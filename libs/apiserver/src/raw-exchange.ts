@@ -1,0 +1,66 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Caller, Decision, RequestInfo } from '@mortise/api';
+import type { Logger } from '@mortise/observability';
+
+/**
+ * What the pipeline's stages read and record of one request, whichever
+ * server layer carries it: a FastifyRequest is one (its decorations), and so
+ * is a RawExchange for requests taken at the HTTP server, before Fastify.
+ */
+export interface PipelineRequest {
+  readonly id: string;
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly ip: string;
+  readonly log: { warn(bindings: object, message: string): void; error(bindings: object, message: string): void };
+  caller: Caller;
+  requestInfo: RequestInfo;
+  decision: Decision | null;
+  receivedAt: bigint;
+  dispatchedTo: string | null;
+}
+
+/**
+ * A request the pipeline serves straight from Node's HTTP server: one for a
+ * dispatched group or path, which Fastify would only hand over raw anyway.
+ * One object per request, no closures; its log line binds the request id.
+ */
+export class RawExchange implements PipelineRequest {
+  caller!: Caller;
+  decision: Decision | null = null;
+  dispatchedTo: string | null = null;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly id: string,
+    public requestInfo: RequestInfo,
+    public receivedAt: bigint,
+    private readonly logger: Logger | undefined,
+  ) {}
+
+  get method(): string {
+    return this.req.method ?? 'GET';
+  }
+
+  get url(): string {
+    return this.req.url ?? '/';
+  }
+
+  get headers(): IncomingMessage['headers'] {
+    return this.req.headers;
+  }
+
+  /** The peer's address, as Fastify's `request.ip` without `trustProxy`. */
+  get ip(): string {
+    return this.req.socket.remoteAddress ?? '';
+  }
+
+  get log(): PipelineRequest['log'] {
+    return {
+      warn: (bindings, message) => this.logger?.warn({ requestId: this.id, ...bindings }, message),
+      error: (bindings, message) => this.logger?.error({ requestId: this.id, ...bindings }, message),
+    };
+  }
+}
