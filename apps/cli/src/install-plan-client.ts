@@ -34,6 +34,7 @@ export interface InstallPlan {
     name: string;
     resourceVersion?: string;
     generation?: number;
+    labels?: Record<string, string>;
     annotations?: Record<string, string>;
     deletionTimestamp?: string;
   };
@@ -54,6 +55,25 @@ export interface InstallPlan {
 
 export interface PlanList {
   items: InstallPlan[];
+}
+
+/** On a plan the kernel created for a dependency (it goes when nothing needs it any more). */
+export const AUTO_INSTALLED_LABEL = 'extensions.mortise.io/auto-installed';
+/** On an auto-installed plan: the plans that need it, comma-separated. */
+export const REQUIRED_BY_ANNOTATION = 'extensions.mortise.io/required-by';
+
+/** The plans an auto-installed plan was installed for; `undefined` for a plan someone installed explicitly. */
+export function autoInstalledFor(plan: InstallPlan): string[] | undefined {
+  if (plan.metadata.labels?.[AUTO_INSTALLED_LABEL] !== 'true') return undefined;
+  return (plan.metadata.annotations?.[REQUIRED_BY_ANNOTATION] ?? '').split(',').filter((name) => name !== '');
+}
+
+/** Takes an auto-installed plan's marks off: it is the user's from now on, never removed by the kernel. */
+export function adoptPlan(kernel: KernelClient, name: string): Promise<InstallPlan> {
+  return updatePlan(kernel, name, (plan) => {
+    delete plan.metadata.labels?.[AUTO_INSTALLED_LABEL];
+    delete plan.metadata.annotations?.[REQUIRED_BY_ANNOTATION];
+  });
 }
 
 export function planPath(name: string): string {

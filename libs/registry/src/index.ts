@@ -50,7 +50,9 @@ export {
 export { Registry, LOCAL_REPOSITORY, type RegistryOptions } from './registry.js';
 export {
   UNINSTALL_FINALIZER,
-  REQUIRED_BY_LABEL,
+  AUTO_INSTALLED_LABEL,
+  REQUIRED_BY_ANNOTATION,
+  UNINSTALL_REASON_ANNOTATION,
   PURGE_ANNOTATION,
   RETRY_ANNOTATION,
   SECRET_REVISION_ANNOTATION,
@@ -77,3 +79,6 @@ export * from './install/install-plan.admission.js';
 export * from './install/workspace-gate.js';
 export { PlanStatusWriter, STATE_HISTORY_LIMIT } from './install/plan-status.js';
 export * from './install/automatic-upgrades.js';
+export { AUTO_INSTALLED_CONDITION, isAutoInstalled, requiredByOf } from './install/auto-installed.js';
+export { DependencyCollector, type DependencyCollectorOptions } from './install/dependency-collector.js';
+export { autoInstalledNeeds, type AutoInstalledNeed, type DependenciesOf } from './install/dependency-needs.js';

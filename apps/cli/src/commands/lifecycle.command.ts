@@ -1,7 +1,15 @@
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { INSTALL_PLANS_PATH, getPlan, planPath, updatePlan, type InstallPlan } from '../install-plan-client.js';
+import {
+  INSTALL_PLANS_PATH,
+  adoptPlan,
+  autoInstalledFor,
+  getPlan,
+  planPath,
+  updatePlan,
+  type InstallPlan,
+} from '../install-plan-client.js';
 import { parseDuration, waitForPlan } from '../install-plan-watch.js';
 import type { KernelClient } from '../kernel-client.js';
 import { getMarketplaceItem } from '../marketplace-client.js';
@@ -75,7 +83,9 @@ export function registerLifecycleCommands(program: Command, ctx: CliContext): vo
       'after',
       `
 Progress (the plan's state transitions) goes to stderr; on InstallFailed the
-command exits 1 with the plan's reason.
+command exits 1 with the plan's reason. An extension the kernel installed
+only as another's dependency becomes explicitly installed: it stays when
+nothing needs it any more.
 
 Examples:
   $ mortise install announcements
@@ -114,6 +124,20 @@ Examples:
         } catch (err) {
           if (err instanceof CliError && err.reason === 'AlreadyExists') {
             const existing = await getPlan(kernel, name).catch(() => undefined);
+            const neededBy = existing && !existing.metadata.deletionTimestamp ? autoInstalledFor(existing) : undefined;
+            if (neededBy) {
+              // As `apt install` of an automatically installed package: it becomes explicitly installed.
+              const adopted = await adoptPlan(kernel, name);
+              const running = adopted.spec.extension.version;
+              output.result(
+                planSummary(adopted, adopted),
+                () =>
+                  `${name} was installed automatically${neededBy.length > 0 ? ` for ${neededBy.join(', ')}` : ''}; ` +
+                  'it is now installed explicitly and stays when nothing else needs it.' +
+                  (running !== version ? ` It is at ${running}; \`mortise upgrade ${name}\` changes that.` : ''),
+              );
+              return;
+            }
             const state = existing?.status?.state;
             if (state && state !== 'Installed' && state !== 'Upgrading') {
               throw new CliError(

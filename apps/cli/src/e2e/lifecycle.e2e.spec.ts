@@ -13,6 +13,8 @@ import { CLI_MAIN, cliSandbox } from '../testing/cli-process.js';
 const SAMPLE = fileURLToPath(new URL('../../../../extensions/announcements/', import.meta.url));
 const INBOX = '/kapis/announcements.samples.mortise.io/v1/namespaces/shop/inbox';
 const DEVLOADS = '/kapis/extensions.mortise.io/v1/devloads';
+const PLANS = '/kapis/extensions.mortise.io/v1/installplans';
+const AUTO = 'extensions.mortise.io/auto-installed';
 
 /** A copy of the built sample with another version in its manifest. */
 async function sampleCopy(version: string): Promise<string> {
@@ -118,6 +120,39 @@ describe('mortise lifecycle commands through InstallPlans', () => {
     assert.equal(run.stdout, 'announcements uninstalled.\n');
     assert.equal((await k.call('GET', INBOX)).status, 404);
     assert.equal((await cli.run(['status', 'announcements'])).code, ExitCode.NotFound);
+  });
+
+  it('makes a dependency the kernel installed for another extension explicitly installed', async () => {
+    await k.kernel.store.create({
+      apiVersion: 'extensions.mortise.io/v1',
+      kind: 'ExtensionVersion',
+      metadata: { name: 'board-1.0.0' },
+      spec: {
+        name: 'board',
+        version: '1.0.0',
+        dependencies: { announcements: '^1.0.0' },
+        backend: { type: 'service', service: { url: 'http://127.0.0.1:9' } },
+        // Its own install fails; its plan stays and keeps needing announcements.
+        location: join(tmpdir(), 'mortise-cli-no-such-package'),
+      },
+    });
+    const board = { metadata: { name: 'board' }, spec: { extension: { name: 'board', version: '1.0.0' } } };
+    assert.equal((await k.call('POST', PLANS, { body: board })).status, 201);
+    // The kernel creates the dependency's plan, marked as auto-installed.
+    const deadline = Date.now() + 15_000;
+    while ((await k.call('GET', `${PLANS}/announcements`)).body?.metadata?.labels?.[AUTO] !== 'true') {
+      assert.ok(Date.now() < deadline, 'no auto-installed plan for announcements');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const run = await cli.run(['install', 'announcements']);
+    assert.equal(run.code, ExitCode.Ok, run.stderr);
+    assert.match(run.stdout, /announcements was installed automatically for board; it is now installed explicitly/);
+    assert.equal((await k.call('DELETE', `${PLANS}/board`)).status, 200);
+    await k.kernel.installPlans.settled();
+    const kept = await k.call('GET', `${PLANS}/announcements`);
+    assert.equal(kept.status, 200, 'board gone, announcements stays');
+    assert.equal(kept.body.metadata.deletionTimestamp, undefined);
+    assert.equal((await cli.run(['uninstall', 'announcements', '--timeout', '30s'])).code, ExitCode.Ok);
   });
 
   it('fails with the plan’s reason when the install fails', async () => {

@@ -191,6 +191,34 @@ describe('the console in a browser', () => {
     await market.getByLabel('Search').fill('');
   });
 
+  it('says what a dependency the kernel installed is for, and keeps it on request', async () => {
+    const failing = (name: string) => ({ name, displayName: name, location: `/nonexistent/${name}-package` });
+    await publishToCatalogue(k.kernel.store, ANNOUNCEMENTS_DIR, 'Collaboration', failing('crier'));
+    await publishToCatalogue(k.kernel.store, ANNOUNCEMENTS_DIR, 'Collaboration', {
+      ...failing('town'),
+      dependencies: { crier: '^1.0.0' },
+    });
+    const town = { metadata: { name: 'town' }, spec: { extension: { name: 'town', version: '1.0.0' } } };
+    assert.equal((await k.call('POST', `${EXTENSIONS}/installplans`, { body: town })).status, 201);
+    await market.getByLabel('Search').fill('crier');
+    await market.getByRole('button', { name: 'Details of crier' }).click();
+    const drawer = market.getByRole('dialog');
+    await drawer.getByText(/Installed automatically for town/).waitFor({ timeout: 30_000 });
+    await assertAccessible(market, 'the note on an auto-installed extension');
+    await drawer.getByRole('button', { name: 'Keep installed' }).click();
+    await waitFor(async () => {
+      const plan = await k.call('GET', `${EXTENSIONS}/installplans/crier`);
+      return plan.body.metadata.labels?.['extensions.mortise.io/auto-installed'] === undefined;
+    });
+    await drawer.getByText(/Installed automatically/).waitFor({ state: 'detached' });
+    for (const name of ['town', 'crier']) {
+      await k.call('DELETE', `${EXTENSIONS}/installplans/${name}`);
+      await waitFor(async () => (await k.call('GET', `${EXTENSIONS}/installplans/${name}`)).status === 404, 30_000);
+    }
+    await market.keyboard.press('Escape');
+    await market.getByLabel('Search').fill('');
+  });
+
   it('shows the installed extension’s menu in an open console without a reload, and opens its page', async () => {
     // The install published the sample's JSBundle; /dist serves it from the installed package.
     const bundle = await k.call('GET', `${EXTENSIONS}/jsbundles/announcements`);

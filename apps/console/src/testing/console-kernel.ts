@@ -23,9 +23,9 @@ export async function publishToCatalogue(
   store: ResourceStore,
   directory: string,
   category: string,
-  overrides: { name?: string; displayName?: string; location?: string } = {},
+  overrides: { name?: string; displayName?: string; location?: string; dependencies?: Record<string, string> } = {},
 ): Promise<void> {
-  const { location = directory, ...fields } = overrides;
+  const { location = directory, dependencies, ...fields } = overrides;
   const manifest: Record<string, string> = {
     ...(parse(readFileSync(join(directory, 'extension.yaml'), 'utf8')) as Record<string, string>),
     ...fields,
@@ -48,7 +48,7 @@ export async function publishToCatalogue(
     apiVersion: 'extensions.mortise.io/v1',
     kind: 'ExtensionVersion',
     metadata: { name: `${manifest['name']}-${manifest['version']}`, labels },
-    spec: { ...manifest, location },
+    spec: { ...manifest, ...(dependencies ? { dependencies } : {}), location },
   });
 }
 

@@ -148,7 +148,10 @@ describe('InstallPlans of service extensions and dependencies', () => {
     const lib = await waitForPlan(k, 'lib', installed);
     const base = await waitForPlan(k, 'base', installed);
     assert.equal(base.body.spec.extension.version, '1.0.0', 'the newest version inside ~1.0.0');
-    assert.equal(lib.body.metadata.labels['extensions.mortise.io/required-by'], 'app');
+    assert.equal(lib.body.metadata.labels['extensions.mortise.io/auto-installed'], 'true');
+    assert.equal(lib.body.metadata.annotations['extensions.mortise.io/required-by'], 'app');
+    assert.equal(base.body.metadata.annotations['extensions.mortise.io/required-by'], 'lib', 'what asked for it');
+    assert.equal(app.body.metadata.labels?.['extensions.mortise.io/auto-installed'], undefined, 'a user’s plan');
     const installedAt = (r: typeof app) =>
       Date.parse(r.body.status.stateHistory.find((h: { state: string }) => h.state === 'Installed').lastTransitionTime);
     assert.ok(installedAt(base) <= installedAt(lib) && installedAt(lib) <= installedAt(app));

@@ -33,8 +33,8 @@ describe(resolveDependencies.name, () => {
       '1.0.0',
     );
     assert.deepEqual(order, [
-      { name: 'base', version: '1.3.0', planned: false },
-      { name: 'lib', version: '1.0.0', planned: false },
+      { name: 'base', version: '1.3.0', planned: false, dependant: 'lib' },
+      { name: 'lib', version: '1.0.0', planned: false, dependant: 'app' },
     ]);
   });
 
@@ -84,7 +84,7 @@ describe(resolveDependencies.name, () => {
       catalog(all, { base: '1.0.0' }),
       '1.0.0',
     );
-    assert.deepEqual(ok, [{ name: 'base', version: '1.0.0', planned: true }]);
+    assert.deepEqual(ok, [{ name: 'base', version: '1.0.0', planned: true, dependant: 'app' }]);
     await assert.rejects(
       resolveDependencies(
         { name: 'app', version: '1.0.0', dependencies: { base: '^2' } },

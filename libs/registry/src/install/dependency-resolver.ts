@@ -14,6 +14,8 @@ export interface ResolvedDependency {
   version: string;
   /** True when an InstallPlan for it exists already. */
   planned: boolean;
+  /** The extension whose manifest asked for it (first, when several do). */
+  dependant: string;
 }
 
 interface Choice {
@@ -85,7 +87,7 @@ export async function resolveDependencies(
           );
         }
         chosen.set(name, { version: planned, planned: true, chain: here, range });
-        order.push({ name, version: planned, planned: true });
+        order.push({ name, version: planned, planned: true, dependant: manifest.name });
         continue;
       }
       const versions = await catalog.versionsOf(name);
@@ -99,7 +101,7 @@ export async function resolveDependencies(
       const choice: Choice = { version: pick.spec.version, planned: false, chain: here, range };
       chosen.set(name, choice);
       await visit(pick.spec, [...chain, `${name}@${pick.spec.version}`]);
-      order.push({ name, version: pick.spec.version, planned: false });
+      order.push({ name, version: pick.spec.version, planned: false, dependant: manifest.name });
     }
   };
 

@@ -7,8 +7,18 @@ export { EXTENSION_LABEL } from '../repository/catalogue-names.js';
 
 /** Kept on an InstallPlan until its extension is uninstalled. */
 export const UNINSTALL_FINALIZER = 'extensions.mortise.io/uninstall';
-/** On a plan the install controller created to satisfy a dependency: who needed it. */
-export const REQUIRED_BY_LABEL = 'extensions.mortise.io/required-by';
+/**
+ * `"true"` on a plan the install controller created for a dependency (not a
+ * user's): uninstalled automatically once no installed extension needs it.
+ * A user's edit of its spec removes it (the plan becomes theirs).
+ */
+export const AUTO_INSTALLED_LABEL = 'extensions.mortise.io/auto-installed';
+/** On an auto-installed plan: the plans that need it, comma-separated; kept current by the controller. */
+export const REQUIRED_BY_ANNOTATION = 'extensions.mortise.io/required-by';
+/** Set on an auto-installed plan just before the controller deletes it: why it goes (the Uninstalling message). */
+export const UNINSTALL_REASON_ANNOTATION = 'extensions.mortise.io/uninstall-reason';
+/** The marker of dependency plans before `AUTO_INSTALLED_LABEL`: a label naming the one plan that needed it. */
+export const LEGACY_REQUIRED_BY_LABEL = 'extensions.mortise.io/required-by';
 /** `"true"`: uninstalling also deletes the objects of the extension's kinds. Same as `?purge=true` on delete. */
 export const PURGE_ANNOTATION = 'extensions.mortise.io/purge';
 /** Any new value makes a failed plan try again. */

@@ -9,6 +9,7 @@ import {
   type KindDefinition,
 } from '@mortise/api';
 import type { ResourceStore } from '@mortise/store';
+import { adoptedMetadata, isAutoInstalled } from './auto-installed.js';
 import { ConfigSecrets, splitSecrets, writeOnlyPaths } from './config-secrets.js';
 import { resolveDependencies } from './dependency-resolver.js';
 import { PURGE_ANNOTATION, SECRET_REVISION_ANNOTATION, planRef } from './install-plan-names.js';
@@ -20,7 +21,9 @@ import type { InstallSteps } from './install-steps.js';
  * matches `configSchema`, its dependencies resolve. Write-only config values
  * (`writeOnly: true` in the schema) are taken out of the plan and kept
  * encrypted (an update that leaves one out keeps the stored value); a
- * delete with `?purge=true` marks the plan for purging.
+ * delete with `?purge=true` marks the plan for purging. A user's edit of the
+ * spec of an auto-installed plan, or their removing its label, makes it
+ * theirs (every mark goes), so the kernel never removes it on its own.
  */
 export class InstallPlanAdmission implements AdmissionPlugin {
   readonly name = 'install-plans';
@@ -44,8 +47,13 @@ export class InstallPlanAdmission implements AdmissionPlugin {
       throw new AlreadyExistsError(`InstallPlan "${name}" already exists`, { name });
     }
     const old = request.oldObject as InstallPlan | undefined;
+    const specChanged = !old || JSON.stringify(old.spec) !== JSON.stringify(plan.spec);
+    // A user's spec edit, or their taking the label off, makes an auto-installed plan theirs: no mark of it is left.
+    if (old && !old.metadata.deletionTimestamp && isAutoInstalled(old) && (specChanged || !isAutoInstalled(plan))) {
+      plan.metadata = adoptedMetadata(plan.metadata);
+    }
     // Annotations (retry, force-delete, purge) and edits of a plan being deleted are never refused: nothing to check.
-    if (old && (old.metadata.deletionTimestamp || JSON.stringify(old.spec) === JSON.stringify(plan.spec))) return;
+    if (old && (old.metadata.deletionTimestamp || !specChanged)) return;
     const version = await this.steps.versionOf(plan.spec.extension.name, plan.spec.extension.version);
     const { visible, secrets } = splitSecrets(plan.spec.config ?? {}, writeOnlyPaths(version.spec.configSchema));
     const kept = request.operation === 'update' ? await this.secrets.read(name) : {};

@@ -1,7 +1,9 @@
-import { ConflictError, NotFoundError, type Condition, type InstallPlan, type InstallPlanState } from '@mortise/api';
+import { ConflictError, NotFoundError, type InstallPlan, type InstallPlanState } from '@mortise/api';
 import type { ResourceStore } from '@mortise/store';
+import { originConditions, uninstallReasonOf } from './auto-installed.js';
 import { AutomaticUpgrades } from './automatic-upgrades.js';
 import { ConfigSecrets } from './config-secrets.js';
+import { DependencyCollector } from './dependency-collector.js';
 import { fitsKernel } from './dependency-resolver.js';
 import type { ExtensionCredentials } from './extension-credentials.js';
 import type { ExtensionHost } from './extension-host.js';
@@ -17,7 +19,7 @@ import {
 import { InstallSteps, backendOf, groupsOf } from './install-steps.js';
 import type { PackageSource } from './package-source.js';
 import { KeyedQueue, KindWatcher, type FollowerLogger } from './plan-follower.js';
-import { PlanStatusWriter, withCondition, withoutCondition } from './plan-status.js';
+import { PlanStatusWriter, withCondition, withEnabledCondition, withoutCondition } from './plan-status.js';
 
 export interface InstallPlanControllerOptions {
   store: ResourceStore;
@@ -29,7 +31,7 @@ export interface InstallPlanControllerOptions {
   secrets?: ConfigSecrets;
   /** Service extensions' OAuth client credentials; default: over `store`. */
   credentials?: ExtensionCredentials;
-  /** How long a plan waiting for its dependencies waits before looking again; default 1 s. */
+  /** How long a plan waiting for dependencies, or a failed pass of the dependency collector, waits to look again; default 1 s. */
   dependencyPollMs?: number;
 }
 
@@ -40,7 +42,9 @@ const IN_PROGRESS: ReadonlySet<string> = new Set(['Pending', 'Downloading', 'Ins
  * Pending → Downloading → Installing → Installed (→ Upgrading → Installed)
  * and Uninstalling on delete, or a *Failed state with the reason. Each state
  * is written before its side effects and every step is idempotent, so a
- * kernel killed at any point resumes the plan when it starts again.
+ * kernel killed at any point resumes the plan when it starts again. Plans it
+ * created for dependencies are deleted again once nothing needs them
+ * (`DependencyCollector`).
  */
 export class InstallPlanController {
   readonly name = 'install-plans';
@@ -49,6 +53,7 @@ export class InstallPlanController {
   private readonly queue = new KeyedQueue((name) => this.reconcile(name));
   private readonly plans: KindWatcher;
   private readonly upgrades: AutomaticUpgrades;
+  private readonly collector: DependencyCollector;
   /** Plans looked at since start; an Installed plan is re-applied once per start (after a crash, a kernel upgrade). */
   private readonly verified = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -72,12 +77,18 @@ export class InstallPlanController {
       options.logger,
     );
     this.upgrades = new AutomaticUpgrades(options.store, this.steps, options.kernelVersion, options.logger);
+    this.collector = new DependencyCollector({
+      store: options.store,
+      logger: options.logger,
+      ...(options.dependencyPollMs !== undefined ? { retryMs: options.dependencyPollMs } : {}),
+    });
   }
 
   async start(): Promise<void> {
     // Started on every leadership this replica wins: look at every plan afresh.
     this.queue.resume();
     this.verified.clear();
+    this.collector.start();
     await this.plans.start();
     await this.upgrades.start();
   }
@@ -86,16 +97,21 @@ export class InstallPlanController {
     for (const timer of this.timers) clearTimeout(timer);
     await this.plans.stop();
     await this.upgrades.stop();
+    await this.collector.stop();
     await this.queue.stop();
   }
 
-  /** Resolves once every plan seen so far has been reconciled (tests, benchmarks). */
-  settled(): Promise<void> {
-    return this.queue.idle();
+  /** Resolves once every plan seen so far has been reconciled, unneeded dependencies included (tests, benchmarks). */
+  async settled(): Promise<void> {
+    await this.queue.idle();
+    await this.collector.idle();
+    await this.queue.idle();
   }
 
   private onPlan(plan: InstallPlan): void {
     this.queue.add(plan.metadata.name);
+    // Any change may be what ends (or starts) some auto-installed plan's being needed: a pass is cheap and coalesced.
+    this.collector.request();
     // A plan that settles may be what others wait for.
     if (plan.status?.state === 'Installed') this.requeueWaiting();
   }
@@ -119,7 +135,7 @@ export class InstallPlanController {
     try {
       const plan = (await this.options.store.get(planRef(name))) as InstallPlan;
       if (plan.metadata.deletionTimestamp) return await this.uninstall(plan);
-      const current = await this.ensureFinalizer(plan);
+      const current = await this.showOrigin(await this.ensureFinalizer(plan));
       const status = current.status ?? {};
       const unchanged =
         status.observedGeneration === current.metadata.generation &&
@@ -148,6 +164,12 @@ export class InstallPlanController {
     })) as InstallPlan;
   }
 
+  /** Keeps the AutoInstalled condition in step with the plan's marks (created for a dependency, or a user's). */
+  private async showOrigin(plan: InstallPlan): Promise<InstallPlan> {
+    const conditions = originConditions(plan);
+    return conditions ? this.status.write(plan, { conditions }) : plan;
+  }
+
   private observed(plan: InstallPlan) {
     return {
       observedGeneration: plan.metadata.generation ?? 0,
@@ -168,9 +190,13 @@ export class InstallPlanController {
       if (!IN_PROGRESS.has(plan.status?.state ?? '')) plan = await this.status.transition(plan, 'Pending');
       const version = await this.steps.versionOf(name, target);
       await this.steps.check(plan, version);
-      const waiting = await this.steps.ensureDependencies(plan, version);
+      const { waiting, created } = await this.steps.ensureDependencies(version);
+      if (created.length > 0) {
+        this.options.logger.info({ extension: name, created }, 'created InstallPlans for missing dependencies');
+      }
       if (waiting.length > 0) {
-        await this.status.transition(plan, 'Pending', `waiting for dependencies: ${waiting.join(', ')}`);
+        const creating = created.length > 0 ? ` (auto-installing ${created.join(', ')})` : '';
+        await this.status.transition(plan, 'Pending', `waiting for dependencies: ${waiting.join(', ')}${creating}`);
         return this.later(name);
       }
       plan = await this.status.transition(plan, 'Downloading', `version ${target}`, { targetVersion: target });
@@ -187,7 +213,7 @@ export class InstallPlanController {
         secretConfig: await this.secretFields(name),
         targetVersion: null,
         ...this.observed(plan),
-        conditions: this.enabledCondition(plan, withoutCondition(plan.status?.conditions, 'Incompatible')),
+        conditions: withEnabledCondition(plan, withoutCondition(plan.status?.conditions, 'Incompatible')),
       });
       await this.status.mirror(name, target, 'Installed');
       this.options.logger.info({ extension: name, version: target, from: installed }, 'extension installed');
@@ -236,24 +262,13 @@ export class InstallPlanController {
       permissions: pkg.manifest.permissions ?? [],
       groups: groupsOf(pkg.manifest),
       secretConfig: await this.secretFields(name),
-      conditions: this.enabledCondition(plan, conditions),
+      conditions: withEnabledCondition(plan, conditions),
     });
   }
 
   /** Which write-only config fields are set (never their values), for the admin to see. */
   private async secretFields(name: string): Promise<string[]> {
     return Object.keys(await this.secrets.read(name)).sort();
-  }
-
-  private enabledCondition(plan: InstallPlan, conditions: Condition[] | undefined): Condition[] {
-    const enabled = plan.spec.enabled !== false;
-    return withCondition(conditions, {
-      type: 'Enabled',
-      status: enabled ? 'True' : 'False',
-      reason: enabled ? 'Enabled' : 'Disabled',
-      message: plan.spec.workspaces?.length ? `in workspaces ${plan.spec.workspaces.join(', ')}` : 'everywhere',
-      lastTransitionTime: new Date().toISOString(),
-    });
   }
 
   /** Delete: uninstall, then drop the finalizer so the object goes. */
@@ -266,7 +281,8 @@ export class InstallPlanController {
     const unchanged = plan.status?.observedRetry === annotations[RETRY_ANNOTATION];
     if (plan.status?.state === 'UninstallFailed' && unchanged && !force) return;
     try {
-      if (plan.status?.state !== 'Uninstalling') plan = await this.status.transition(plan, 'Uninstalling');
+      const reason = uninstallReasonOf(plan);
+      if (plan.status?.state !== 'Uninstalling') plan = await this.status.transition(plan, 'Uninstalling', reason);
       const dependents = await this.steps.dependents(name);
       if (dependents.length > 0 && !force) {
         throw new Error(
@@ -278,8 +294,9 @@ export class InstallPlanController {
         ? (await this.steps.versionOf(name, installed).catch(() => undefined))?.spec
         : undefined;
       await this.steps.remove(name, manifest, annotations[PURGE_ANNOTATION] === 'true');
-      plan = await this.status.transition(plan, 'Uninstalled', undefined, { version: null, targetVersion: null });
+      plan = await this.status.transition(plan, 'Uninstalled', reason, { version: null, targetVersion: null });
       await this.status.mirror(name, undefined, undefined);
+      this.options.logger.info({ extension: name, ...(reason ? { reason } : {}) }, 'extension uninstalled');
     } catch (err) {
       if (err instanceof ConflictError) throw err;
       const message = (err as Error).message;

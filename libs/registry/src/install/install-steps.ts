@@ -1,5 +1,6 @@
 import semver from 'semver';
 import {
+  AlreadyExistsError,
   InvalidError,
   NotFoundError,
   compileSchemaValidator,
@@ -9,7 +10,13 @@ import {
 } from '@mortise/api';
 import type { ResourceStore } from '@mortise/store';
 import { ConfigSecrets, joinSecrets } from './config-secrets.js';
-import { fitsKernel, newestFitting, resolveDependencies, type DependencyCatalog } from './dependency-resolver.js';
+import {
+  fitsKernel,
+  newestFitting,
+  resolveDependencies,
+  type DependencyCatalog,
+  type ResolvedDependency,
+} from './dependency-resolver.js';
 import {
   GATEWAY_KINDS,
   ROLE_TEMPLATE_KIND,
@@ -19,7 +26,8 @@ import {
 } from './extension-objects.js';
 import { ExtensionCredentials } from './extension-credentials.js';
 import type { ExtensionHost } from './extension-host.js';
-import { EXTENSION_VERSION_KIND, INSTALL_PLAN_KIND, REQUIRED_BY_LABEL, versionRef } from './install-plan-names.js';
+import { EXTENSION_VERSION_KIND, INSTALL_PLAN_KIND, versionRef } from './install-plan-names.js';
+import { autoInstalledMetadata, isAutoInstalled, requiredByOf, withRequiredBy } from './auto-installed.js';
 import type { EnsuredPackage } from '../package/package-store.js';
 import { IDENTITY_KINDS, serviceIdentityObjects } from './service-identity.js';
 
@@ -33,6 +41,12 @@ export interface InstallStepsOptions {
   secrets: ConfigSecrets;
   /** The service extensions' OAuth client credentials; default: over `store`. */
   credentials?: ExtensionCredentials;
+}
+
+/** Where a plan's dependencies stand: those not installed yet (`name@version`), and the plans just created for them. */
+export interface DependencyProgress {
+  waiting: string[];
+  created: string[];
 }
 
 /** The config schema of an extension that declares none. */
@@ -116,30 +130,60 @@ export class InstallSteps {
   }
 
   /**
-   * Resolves the dependencies, creates InstallPlans for missing ones, and
-   * returns those not installed yet (empty: go ahead).
+   * Resolves the dependencies of `version`, creates auto-installed
+   * InstallPlans for missing ones (recording on an auto-installed one that
+   * it is needed by one more), and says which are not installed yet (none:
+   * go ahead).
    */
-  async ensureDependencies(plan: InstallPlan, version: ExtensionVersion): Promise<string[]> {
+  async ensureDependencies(version: ExtensionVersion): Promise<DependencyProgress> {
     const catalog: DependencyCatalog = {
       versionsOf: (name) => this.versionsOf(name),
       plannedVersion: async (name) => (await this.plan(name))?.spec.extension.version,
     };
     const needed = await resolveDependencies(version.spec, catalog, this.options.kernelVersion);
-    const waiting: string[] = [];
-    for (const dep of needed) {
+    const created: string[] = [];
+    const leaving = new Set<string>();
+    const installed = new Set<string>();
+    // What needs a plan first: whatever a new plan is created for has its own plan already, so the
+    // dependency collector never finds a new plan that nothing needs.
+    for (const dep of [...needed].reverse()) {
       const existing = await this.plan(dep.name);
       if (!existing) {
-        await this.options.store.create({
-          apiVersion: 'extensions.mortise.io/v1',
-          kind: 'InstallPlan',
-          metadata: { name: dep.name, labels: { [REQUIRED_BY_LABEL]: plan.metadata.name } },
-          spec: { extension: { name: dep.name, version: dep.version }, enabled: true },
+        if (await this.createAutoInstalled(dep)) created.push(dep.name);
+        else leaving.add(dep.name);
+      } else if (isAutoInstalled(existing) && !requiredByOf(existing).includes(dep.dependant)) {
+        await this.options.store.update({
+          ...existing,
+          metadata: withRequiredBy(existing.metadata, [...requiredByOf(existing), dep.dependant]),
         });
       }
-      const installed = existing?.status?.state === 'Installed' && existing.status.version === dep.version;
-      if (!installed) waiting.push(`${dep.name}@${dep.version}`);
+      if (existing?.status?.state === 'Installed' && existing.status.version === dep.version) installed.add(dep.name);
     }
-    return waiting;
+    return {
+      waiting: needed
+        .filter((dep) => !installed.has(dep.name))
+        .map(
+          (dep) =>
+            `${dep.name}@${dep.version}${leaving.has(dep.name) ? ' (its previous plan is still being deleted)' : ''}`,
+        ),
+      created: created.reverse(),
+    };
+  }
+
+  /** False when a plan of that name is still there, being deleted (say, collected a moment ago): wait for it to go. */
+  private async createAutoInstalled(dep: ResolvedDependency): Promise<boolean> {
+    try {
+      await this.options.store.create({
+        apiVersion: 'extensions.mortise.io/v1',
+        kind: 'InstallPlan',
+        metadata: autoInstalledMetadata(dep.name, dep.dependant),
+        spec: { extension: { name: dep.name, version: dep.version }, enabled: true },
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof AlreadyExistsError) return false;
+      throw err;
+    }
   }
 
   /** Installed extensions whose installed version depends on `extension`. */

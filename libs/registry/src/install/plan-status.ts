@@ -38,6 +38,18 @@ export function withoutCondition(conditions: Condition[] | undefined, type: stri
   return (conditions ?? []).filter((c) => c.type !== type);
 }
 
+/** The conditions with `Enabled` saying whether, and where, the plan's extension is enabled. */
+export function withEnabledCondition(plan: InstallPlan, conditions: Condition[] | undefined): Condition[] {
+  const enabled = plan.spec.enabled !== false;
+  return withCondition(conditions, {
+    type: 'Enabled',
+    status: enabled ? 'True' : 'False',
+    reason: enabled ? 'Enabled' : 'Disabled',
+    message: plan.spec.workspaces?.length ? `in workspaces ${plan.spec.workspaces.join(', ')}` : 'everywhere',
+    lastTransitionTime: new Date().toISOString(),
+  });
+}
+
 /**
  * Writes the plan's status. Recorded before the side effects of a state, so a
  * kernel killed mid-way resumes from the state it was in.

@@ -2,7 +2,14 @@ import { useState } from 'react';
 import { Alert, Badge, Button, Code, Drawer, Group, Progress, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useAction } from '../api/use-action.js';
 import { useApi } from '../api/use-api.js';
-import { INSTALL_STEPS, failureReason, installPlanActions, isFailed, type InstallPlan } from './install-plans.js';
+import {
+  INSTALL_STEPS,
+  autoInstalledFor,
+  failureReason,
+  installPlanActions,
+  isFailed,
+  type InstallPlan,
+} from './install-plans.js';
 import { EXTENSIONS_API } from './install-plans.js';
 import { ErrorText, Loading } from './page-parts.js';
 
@@ -62,6 +69,27 @@ function InstallProgress({ plan }: { plan: InstallPlan }) {
   );
 }
 
+/** For an extension the kernel installed as a dependency: for what, and a way to keep it. */
+function AutoInstalledNote(props: { plan: InstallPlan; canManage: boolean; onKeep: () => void }) {
+  const neededBy = autoInstalledFor(props.plan);
+  if (!neededBy) return null;
+  return (
+    <Alert color="gray" title="Installed as a dependency" role="note">
+      <Stack gap="xs">
+        <Text size="sm">
+          Installed automatically{neededBy.length > 0 ? ` for ${neededBy.join(', ')}` : ''}; it is uninstalled once no
+          installed extension needs it.
+        </Text>
+        {props.canManage ? (
+          <Button size="xs" variant="default" w="fit-content" onClick={props.onKeep}>
+            Keep installed
+          </Button>
+        ) : null}
+      </Stack>
+    </Alert>
+  );
+}
+
 /** One extension: versions, provider, the permissions it asks for, and its lifecycle through its InstallPlan. */
 export function ExtensionDetail(props: {
   name: string;
@@ -109,6 +137,13 @@ export function ExtensionDetail(props: {
             />
             {details?.kernel ? <Text size="sm">Needs kernel {details.kernel}</Text> : null}
             {plan ? <InstallProgress plan={plan} /> : null}
+            {plan ? (
+              <AutoInstalledNote
+                plan={plan}
+                canManage={props.canManage}
+                onKeep={() => void act(() => installPlanActions.keep(props.name))}
+              />
+            ) : null}
             {plan && isFailed(plan) ? (
               <Alert color="red" title={plan.status?.state} role="alert">
                 <Stack gap="xs">

@@ -8,6 +8,11 @@ const MERGE_PATCH = { 'content-type': 'application/merge-patch+json' };
 /** Asks the install controller to try a failed plan again (any new value does). */
 export const RETRY_ANNOTATION = 'extensions.mortise.io/retry';
 
+/** On a plan the kernel created for a dependency: it is uninstalled once nothing needs it. */
+export const AUTO_INSTALLED_LABEL = 'extensions.mortise.io/auto-installed';
+/** On an auto-installed plan: the extensions that need it, comma-separated. */
+const REQUIRED_BY_ANNOTATION = 'extensions.mortise.io/required-by';
+
 export type InstallPlan = Resource<
   { extension: { name: string; version: string }; enabled?: boolean },
   {
@@ -29,6 +34,12 @@ export function isFailed(plan: InstallPlan | undefined): boolean {
 export function failureReason(plan: InstallPlan): string {
   const condition = plan.status?.conditions?.find((c) => c.status === 'False' && c.message);
   return condition?.message ?? plan.status?.stateHistory?.at(-1)?.message ?? 'no reason given';
+}
+
+/** What an auto-installed plan was installed for; undefined for a plan someone installed. */
+export function autoInstalledFor(plan: InstallPlan): string[] | undefined {
+  if (plan.metadata.labels?.[AUTO_INSTALLED_LABEL] !== 'true') return undefined;
+  return (plan.metadata.annotations?.[REQUIRED_BY_ANNOTATION] ?? '').split(',').filter((name) => name !== '');
 }
 
 /** Every install plan the user may see, live from the watch: name → plan. */
@@ -76,6 +87,13 @@ export const installPlanActions = {
       method: 'PATCH',
       headers: MERGE_PATCH,
       body: { metadata: { annotations: { [RETRY_ANNOTATION]: new Date().toISOString() } } },
+    }),
+  /** Makes an auto-installed plan the user's: kept when nothing needs it any more. */
+  keep: (name: string) =>
+    apiJson(planPath(name), {
+      method: 'PATCH',
+      headers: MERGE_PATCH,
+      body: { metadata: { labels: { [AUTO_INSTALLED_LABEL]: null } } },
     }),
   uninstall: (name: string) => apiJson(planPath(name), { method: 'DELETE' }),
 };
