@@ -62,7 +62,6 @@ export class RawExchange implements PipelineRequest {
     return this.req.headers;
   }
 
-
   get log(): PipelineRequest['log'] {
     return {
       warn: (bindings, message) => this.logger?.warn({ requestId: this.id, ...bindings }, message),
