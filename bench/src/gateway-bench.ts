@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { load, type LoadOptions, type LoadResult } from './autocannon.js';
+import { pacedLatency } from './paced-latency.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -79,7 +80,7 @@ const CASES: Case[] = [
   { name: KERNEL, kind: 'gateway', path: '/proxy/bench/things/one' },
 ];
 
-async function measure(options: LoadOptions & { overallRate?: number }): Promise<LoadResult> {
+async function measure(options: LoadOptions): Promise<LoadResult> {
   const result = await load(options);
   if (result.non2xx > 0 || result.errors > 0) console.warn(`  ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result;
@@ -142,8 +143,9 @@ async function measureCase(c: Case, upstream: Server): Promise<Round> {
     const full = await measure({ url, headers, connections: CONNECTIONS, duration: DURATION_S });
     const used = (await cpuMicros(measured)) - before;
     const total = (full as LoadResult & { requests: { total: number } }).requests.total || 1;
-    const paced = await measure({ url, headers, connections: 8, duration: DURATION_S, overallRate: RATE });
-    return { rps: full.requests.average, cpu: used / total, p99: paced.latency.p99 };
+    const paced = await pacedLatency(url, headers, { rate: RATE, seconds: DURATION_S, connections: 8 });
+    if (paced.failed > 0) console.warn(`  ${paced.failed} failed paced requests`);
+    return { rps: full.requests.average, cpu: used / total, p99: paced.p99 / 1000 };
   } finally {
     if (server) await stop(server);
   }
@@ -183,7 +185,8 @@ async function main(): Promise<void> {
     ['kernel × req/s', 2, (name) => perRound(name, KERNEL, (own, kernel) => kernel.rps / own.rps)],
     ['µs CPU/req', 1, (name) => perRound(name, name, (own) => own.cpu)],
     ['case/kernel CPU', 2, (name) => perRound(name, KERNEL, (own, kernel) => own.cpu / kernel.cpu)],
-    ['added p99 ms', 0, (name) => perRound(name, direct, (own, first) => own.p99 - first.p99)],
+    ['p99 ms', 2, (name) => perRound(name, name, (own) => own.p99)],
+    ['added p99 ms', 2, (name) => perRound(name, direct, (own, first) => own.p99 - first.p99)],
   ];
   console.log(
     `\n${CONNECTIONS} connections, ${WARMUP_S}s warm-up + ${DURATION_S}s per case, ${ROUNDS} interleaved rounds; p99 at ${RATE} req/s`,
