@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ForbiddenError, UnauthorizedError, type Caller } from '@mortise/api';
+import { ForbiddenError, InvalidError, UnauthorizedError, type Caller } from '@mortise/api';
 import { ApiKeyService } from './api-key.service.js';
 import { API_KEY_KIND, API_KEY_SECRET_KIND, IAM_API_VERSION, USER_KIND, type APIKey } from './iam-kinds.js';
 import { callerFor, createUser, settle, startIdentity, type IdentityFixture } from './testing/identity-fixture.js';
@@ -83,6 +83,21 @@ describe(ApiKeyService.name, () => {
     await fx.store.patch({ ...USER_KIND, name: 'carol' }, { type: 'merge', patch: { spec: { disabled: true } } });
     await settle();
     assert.throws(() => fx.identity.apiKeys.resolve(secret), /disabled/);
+  });
+
+  it('refuses a key whose owner is no user: it could never authenticate', async () => {
+    const admin = callerFor({ username: 'root', uid: '', groups: [] }, true);
+    const service = callerFor({ username: 'ext:notes', uid: 's1', groups: [] });
+    await assert.rejects(
+      fx.identity.apiKeys.admitNewKey(service, keyRequest()),
+      (err: Error) => err instanceof InvalidError && /service identity.*OAuth client credentials/.test(err.message),
+    );
+    await assert.rejects(
+      fx.identity.apiKeys.admitNewKey(admin, keyRequest({ owner: 'nobody' })),
+      (err: Error) => err instanceof InvalidError && /no user "nobody"/.test(err.message),
+    );
+    const admitted = await fx.identity.apiKeys.admitNewKey(admin, keyRequest({ owner: 'bob' }));
+    assert.equal(admitted.key.spec.owner, 'bob');
   });
 
   it('lets a user create keys only for themselves, and list only their own', async () => {

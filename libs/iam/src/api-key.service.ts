@@ -13,6 +13,7 @@ import {
   API_KEY_KIND,
   API_KEY_SECRET_KIND,
   IAM_API_VERSION,
+  USER_KIND,
   USER_LABEL,
   type APIKey,
   type APIKeySecret,
@@ -65,6 +66,7 @@ export class ApiKeyService {
   async admitNewKey(caller: Caller, key: APIKey): Promise<{ key: APIKey; secret: string }> {
     const owner = key.spec?.owner ?? caller.user.username;
     await this.access.assertOnUser(caller, 'create', 'apikeys', owner);
+    await this.assertOwnerIsUser(owner);
     if (key.spec?.expiresAt !== undefined && !(Date.parse(key.spec.expiresAt) > this.clock.now())) {
       throw new InvalidError('the expiry must be a future time', {
         causes: [
@@ -83,6 +85,29 @@ export class ApiKeyService {
     delete admitted.metadata.generateName;
     admitted.status = { id };
     return { key: admitted, secret: `${API_KEY_PREFIX}${id}_${randomToken(32)}` };
+  }
+
+  /**
+   * A key authenticates as its owner's User object, so one for anybody else
+   * (a service identity `ext:<name>`, a user not created yet) would never
+   * work: refused when asked for, not when first used. Read from the store,
+   * not the in-memory view, so a user created a moment ago counts.
+   */
+  private async assertOwnerIsUser(owner: string): Promise<void> {
+    const exists = await this.store.get({ ...USER_KIND, name: owner }).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof NotFoundError) return false;
+        throw err;
+      },
+    );
+    if (exists) return;
+    const why = owner.includes(':')
+      ? `"${owner}" is a service identity; it authenticates with its OAuth client credentials, not API keys`
+      : `there is no user "${owner}"`;
+    throw new InvalidError(`APIKey is invalid: ${why}`, {
+      causes: [{ reason: 'FieldValueInvalid', field: 'spec.owner', message: why }],
+    });
   }
 
   /** An update keeps the owner (and its label) and can never set a secret. */

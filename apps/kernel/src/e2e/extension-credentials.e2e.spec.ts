@@ -81,6 +81,13 @@ describe('a service extension calls the kernel as ext:<name> with its credential
     assert.equal(create.status, 403, create.text);
     assert.equal((await k.call('GET', INSTALL_PLANS, as(token))).status, 403);
     assert.equal((await k.call('GET', CREDENTIALS, as(token))).status, 403, 'it cannot read its own secret');
+    // An API key would authenticate as a User, which a service identity is not: refused, nothing stored.
+    const key = await k.call('POST', '/kapis/iam.mortise.io/v1/apikeys', {
+      ...as(token),
+      body: { apiVersion: 'iam.mortise.io/v1', kind: 'APIKey', metadata: { generateName: 'k-' }, spec: {} },
+    });
+    assert.equal(key.status, 422, key.text);
+    assert.match(key.body.message, /service identity.*OAuth client credentials/);
   });
 
   it("works with the SDK's token source, as a remote backend in Node would use it", async () => {
