@@ -7,19 +7,18 @@ import {
   type Authorizer,
   type Caller,
   type Decision,
-  type DispatchContext,
-  type GroupDispatcher,
   type GroupDispatcherRegistry,
   type RequestInfo,
 } from '@mortise/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@mortise/observability';
 import { resolveRequestInfo } from '@mortise/authz';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticate } from './authenticate.js';
 import { authorize } from './authorize.js';
 import { sendErrorStatus, writeErrorStatus } from './error-status.js';
 import { PublicRouteRegistry } from './public-routes.js';
+import { FASTIFY, RAW, notFound, type Carrier, type HookDone } from './pipeline-carriers.js';
 import { RawExchange, type PipelineRequest } from './raw-exchange.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import './fastify-request.js';
@@ -61,38 +60,6 @@ export interface RequestPipelineOptions {
   /** Where requests taken at the HTTP server (`serveRaw`) log denials and failures. */
   logger?: Logger;
 }
-
-/**
- * How a request leaves the stages for its dispatcher, per server layer:
- * Fastify's reply is hijacked first; a raw request is handed on as it is.
- * When no dispatcher routes it, Fastify goes on to its routes, while a raw
- * request (taken because a dispatcher owned its path) is not found.
- */
-interface Carrier<R extends PipelineRequest, T> {
-  /** The dispatcher that answers, after the group's guards; undefined: the server's own routes answer. */
-  route(request: R, dispatchers: GroupDispatcherRegistry | undefined): GroupDispatcher | undefined;
-  handOver(request: R, transport: T, dispatcher: GroupDispatcher, context: DispatchContext): Promise<void> | void;
-  unrouted(request: R, done: HookDone): void;
-}
-
-const FASTIFY: Carrier<FastifyRequest, FastifyReply> = {
-  route: (request, dispatchers) => dispatchers?.route(request.requestInfo),
-  handOver(request, reply, dispatcher, context) {
-    reply.hijack();
-    return dispatcher.dispatch(request.raw, reply.raw, context);
-  },
-  unrouted: (_request, done) => done(),
-};
-
-const RAW: Carrier<RawExchange, ServerResponse> = {
-  // Taken at the server because its owner was known: only the guards are left to ask.
-  route(exchange, dispatchers) {
-    dispatchers?.admit(exchange.requestInfo);
-    return exchange.owner;
-  },
-  handOver: (exchange, res, dispatcher, context) => dispatcher.dispatch(exchange.req, res, context),
-  unrouted: (exchange, done) => done(notFound(exchange.method, exchange.url)),
-};
 
 /** The RequestInfo a raw request was resolved to before it went on to Fastify (resolved once). */
 const RESOLVED_INFO = Symbol('mortise.request-info');
@@ -377,8 +344,6 @@ export class RequestPipeline {
   }
 }
 
-type HookDone = (err?: Error) => void;
-
 function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
@@ -389,9 +354,4 @@ function loginRequired(): UnauthorizedError {
 
 export function notFoundRoute(request: FastifyRequest): NotFoundError {
   return notFound(request.method, request.url);
-}
-
-function notFound(method: string, url: string): NotFoundError {
-  const path = url.split('?')[0] ?? url;
-  return new NotFoundError(`the server could not find the requested resource (${method} ${path})`);
 }
