@@ -6,7 +6,7 @@ import {
   type Caller,
   type Resource,
 } from '@mortise/api';
-import type { ResourceStore } from '@mortise/store';
+import { getIfExists, type ResourceStore } from '@mortise/store';
 import type { UserAccess } from './user-access.js';
 import type { IamConfig } from './iam-config.js';
 import {
@@ -94,14 +94,7 @@ export class ApiKeyService {
    * not the in-memory view, so a user created a moment ago counts.
    */
   private async assertOwnerIsUser(owner: string): Promise<void> {
-    const exists = await this.store.get({ ...USER_KIND, name: owner }).then(
-      () => true,
-      (err: unknown) => {
-        if (err instanceof NotFoundError) return false;
-        throw err;
-      },
-    );
-    if (exists) return;
+    if (await getIfExists(this.store, { ...USER_KIND, name: owner })) return;
     const why = owner.includes(':')
       ? `"${owner}" is a service identity; it authenticates with its OAuth client credentials, not API keys`
       : `there is no user "${owner}"`;

@@ -1,4 +1,5 @@
 export * from './resource-store.js';
+export { getIfExists } from './get-if-exists.js';
 export { MemoryStore } from './memory.store.js';
 export { TableStore, type TableStoreOptions } from './table.store.js';
 export type { WatchHistoryOptions } from './watch-hub.js';

@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, type ExtensionVersion, type InstallPlan } from '@mortise/api';
-import type { ResourceStore } from '@mortise/store';
+import { getIfExists, type ResourceStore } from '@mortise/store';
 import {
   migratedMetadata,
   requiredByOf,
@@ -113,13 +113,8 @@ export class DependencyCollector {
   }
 
   private async dependenciesOf(extension: string, version: string): Promise<string[] | undefined> {
-    try {
-      const found = (await this.options.store.get(versionRef(extension, version))) as ExtensionVersion;
-      return Object.keys(found.spec.dependencies ?? {});
-    } catch (err) {
-      if (err instanceof NotFoundError) return undefined;
-      throw err;
-    }
+    const found = await getIfExists<ExtensionVersion>(this.options.store, versionRef(extension, version));
+    return found ? Object.keys(found.spec.dependencies ?? {}) : undefined;
   }
 
   private later(): void {

@@ -7,9 +7,8 @@ import {
   NotFoundError,
   type ExtensionCredential,
   type OAuthClient,
-  type Resource,
 } from '@mortise/api';
-import type { ObjectRef, ResourceStore } from '@mortise/store';
+import { getIfExists, type ObjectRef, type ResourceStore } from '@mortise/store';
 import {
   EXTENSION_CREDENTIAL_KIND,
   EXTENSION_LABEL,
@@ -45,15 +44,6 @@ function clientRef(extension: string): ObjectRef {
   return { ...OAUTH_CLIENT_KIND, name: credentialClientIdOf(extension) };
 }
 
-async function getOrUndefined<T extends Resource>(store: ResourceStore, ref: ObjectRef): Promise<T | undefined> {
-  try {
-    return (await store.get(ref)) as T;
-  } catch (err) {
-    if (err instanceof NotFoundError) return undefined;
-    throw err;
-  }
-}
-
 /**
  * The credential of an installed service extension's identity `ext:<name>`:
  * an OAuth client (`ext-<name>`, `client_credentials`, acting as
@@ -71,7 +61,7 @@ export class ExtensionCredentials {
 
   /** Makes the credential exist, keeping the current secret (install, upgrade, re-apply). */
   async ensure(extension: string): Promise<void> {
-    if (!(await getOrUndefined(this.store, credentialRef(extension)))) {
+    if (!(await getIfExists(this.store, credentialRef(extension)))) {
       const { credential } = await this.sealedCredential(extension);
       await this.store.create(credential).catch((err: unknown) => {
         if (!(err instanceof AlreadyExistsError)) throw err;
@@ -116,8 +106,8 @@ export class ExtensionCredentials {
    */
   private async syncClient(extension: string): Promise<void> {
     for (;;) {
-      const client = await getOrUndefined<OAuthClient>(this.store, clientRef(extension));
-      const credential = await getOrUndefined<ExtensionCredential>(this.store, credentialRef(extension));
+      const client = await getIfExists<OAuthClient>(this.store, clientRef(extension));
+      const credential = await getIfExists<ExtensionCredential>(this.store, credentialRef(extension));
       if (!credential) {
         if (client) await this.remove(extension);
         return;
@@ -139,7 +129,7 @@ export class ExtensionCredentials {
   }
 
   private async existing(extension: string): Promise<ExtensionCredential> {
-    const credential = await getOrUndefined<ExtensionCredential>(this.store, credentialRef(extension));
+    const credential = await getIfExists<ExtensionCredential>(this.store, credentialRef(extension));
     if (credential) return credential;
     throw new NotFoundError(`extension "${extension}" has no credential: only installed service extensions get one`, {
       name: extension,
