@@ -12,7 +12,11 @@
  * Env: DISPATCH_SIDES=kernel,memory,floor picks sides (default all);
  * DISPATCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p" passes Node flags
  * to the server process (profile it); BENCH_PIN=1 gives the server a CPU of
- * its own and the load generator the others (see `cpu-pinning.ts`).
+ * its own and the load generator the others (see `cpu-pinning.ts`);
+ * DISPATCH_BARE_HEADERS=none sends bare no Authorization header (by default
+ * bare gets the very request the side gets, credential included, and ignores
+ * it: the ratio is then of what the side does with a request, not of
+ * parsing a larger one).
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -78,12 +82,18 @@ async function abba(a: Side, b: Side) {
   };
 }
 
-for (const name of sideNames) await abba(sides.bare, sides[name]);
+const bareHeaders = process.env['DISPATCH_BARE_HEADERS'] ?? 'same';
+if (bareHeaders !== 'same' && bareHeaders !== 'none') throw new Error('DISPATCH_BARE_HEADERS is "same" or "none"');
+/** Bare, as it is measured against `side`. */
+const bareFor = (side: Side): Side =>
+  bareHeaders === 'same' ? { url: sides.bare.url, headers: side.headers } : sides.bare;
+
+for (const name of sideNames) await abba(bareFor(sides[name]), sides[name]);
 const results = new Map(sideNames.map((name) => [name, [] as Array<Awaited<ReturnType<typeof abba>>>]));
 for (let round = 0; round < rounds; round++) {
   const line: string[] = [];
   for (const name of sideNames) {
-    const r = await abba(sides.bare, sides[name]);
+    const r = await abba(bareFor(sides[name]), sides[name]);
     results.get(name)?.push(r);
     line.push(
       `${name} ${r.ratio.toFixed(2)} (bare ${r.aMicros.toFixed(1)} µs/req, ${name} ${r.bMicros.toFixed(1)} µs/req, rps ratio ${(r.bRps / r.aRps).toFixed(2)})`,
@@ -109,6 +119,7 @@ console.log(
     bench: 'extension-dispatch',
     goal: 0.8,
     pinned: CPU_PINNING !== undefined,
+    bareHeaders,
     ...Object.fromEntries([...results].map(([name, rs]) => [name, summary(rs)])),
   }),
 );
