@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AlreadyExistsError, ConflictError, NotFoundError, type Resource } from '@mortise/api';
-import type { ResourceStore } from '@mortise/store';
+import { getIfExists, type ResourceStore } from '@mortise/store';
 import type { IamConfig } from './iam-config.js';
 import { IAM_API_VERSION, LOGIN_FAILURES_KIND, type LoginFailures } from './iam-kinds.js';
 import { KindFollower } from './kind-follower.js';
@@ -58,7 +58,7 @@ export class AccountLockout {
     const name = objectName(username);
     const windowStart = now - this.policy.windowSeconds * 1000;
     for (let attempt = 1; ; attempt++) {
-      const current = await this.read(name);
+      const current = await getIfExists<LoginFailures>(this.store, { ...LOGIN_FAILURES_KIND, name });
       const recent = (current?.spec.failures ?? []).map(Date.parse).filter((t) => t > windowStart);
       recent.push(now);
       const locks = recent.length >= this.policy.maxFailures;
@@ -123,15 +123,6 @@ export class AccountLockout {
         .catch(() => undefined);
     }
     return removed;
-  }
-
-  private async read(name: string): Promise<LoginFailures | undefined> {
-    try {
-      return (await this.store.get({ ...LOGIN_FAILURES_KIND, name })) as LoginFailures;
-    } catch (err) {
-      if (err instanceof NotFoundError) return undefined;
-      throw err;
-    }
   }
 
   private note(object: Resource): void {

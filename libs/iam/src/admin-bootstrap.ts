@@ -1,5 +1,4 @@
-import { NotFoundError } from '@mortise/api';
-import type { ResourceStore } from '@mortise/store';
+import { getIfExists, type ResourceStore } from '@mortise/store';
 import { IAM_API_VERSION, USER_KIND, type User } from './iam-kinds.js';
 import { randomToken } from './secret-digest.js';
 import type { UserService } from './user.service.js';
@@ -20,12 +19,7 @@ export async function bootstrapAdmin(
   users: UserService,
   options: AdminBootstrapOptions = {},
 ): Promise<boolean> {
-  try {
-    await store.get({ ...USER_KIND, name: ADMIN_USERNAME });
-    return false;
-  } catch (err) {
-    if (!(err instanceof NotFoundError)) throw err;
-  }
+  if (await getIfExists(store, { ...USER_KIND, name: ADMIN_USERNAME })) return false;
   const generated = options.password === undefined || options.password === '';
   const password = generated ? randomToken(18) : options.password!;
   const admin: User = {

@@ -207,15 +207,9 @@ export class ApiKeyService {
     if (!presented.startsWith(API_KEY_PREFIX) || sep < 0 || !KEY_ID.test(id)) {
       throw new UnauthorizedError('the API key is malformed');
     }
-    let key: APIKey;
-    let stored: APIKeySecret;
-    try {
-      key = (await this.store.get({ ...API_KEY_KIND, name: id })) as APIKey;
-      stored = (await this.store.get({ ...API_KEY_SECRET_KIND, name: id })) as APIKeySecret;
-    } catch (err) {
-      if (err instanceof NotFoundError) throw new UnauthorizedError('the API key is not valid');
-      throw err;
-    }
+    const key = await getIfExists<APIKey>(this.store, { ...API_KEY_KIND, name: id });
+    const stored = key && (await getIfExists<APIKeySecret>(this.store, { ...API_KEY_SECRET_KIND, name: id }));
+    if (!key || !stored) throw new UnauthorizedError('the API key is not valid');
     if (!secretsEqual(sha256Hex(presented), stored.spec.hash)) throw new UnauthorizedError('the API key is not valid');
     const expiresAt = key.spec.expiresAt ? Date.parse(key.spec.expiresAt) : Infinity;
     if (expiresAt <= now) throw new UnauthorizedError('the API key has expired');

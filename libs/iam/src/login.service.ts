@@ -1,5 +1,5 @@
-import { NotFoundError, type UserInfo } from '@mortise/api';
-import type { ResourceStore } from '@mortise/store';
+import type { UserInfo } from '@mortise/api';
+import { getIfExists, type ResourceStore } from '@mortise/store';
 import type { AccountLockout } from './account-lockout.js';
 import { PASSWORD_CREDENTIAL_KIND, USER_KIND, type PasswordCredential, type User } from './iam-kinds.js';
 import type { LoginAttempt, LoginRecordService } from './login-record.service.js';
@@ -40,7 +40,9 @@ export class LoginService {
     }
     const now = this.clock.now();
     // A name no user can have is looked up nowhere, but still costs the same argon2 work below.
-    const user = USER_NAME.test(username) ? await this.find<User>({ ...USER_KIND, name: username }) : undefined;
+    const user = USER_NAME.test(username)
+      ? await getIfExists<User>(this.store, { ...USER_KIND, name: username })
+      : undefined;
     const storedLock = user?.status?.lockedUntil ? Date.parse(user.status.lockedUntil) : 0;
     const lockEnd = Math.max(this.lockout.lockedUntil(username, now) ?? 0, storedLock);
     if (lockEnd > now) {
@@ -50,7 +52,8 @@ export class LoginService {
         `the account is temporarily locked after repeated failed logins; try again after ${new Date(lockEnd).toISOString()}`,
       );
     }
-    const credential = user && (await this.find<PasswordCredential>({ ...PASSWORD_CREDENTIAL_KIND, name: username }));
+    const credential =
+      user && (await getIfExists<PasswordCredential>(this.store, { ...PASSWORD_CREDENTIAL_KIND, name: username }));
     if (!(await this.hasher.verifyOrBurn(credential?.spec.hash, password))) {
       // A store that cannot count does not change the answer; the rate limit still holds.
       const lockedUntil = await this.lockout.recordFailure(username, now).catch(() => undefined);
@@ -82,15 +85,6 @@ export class LoginService {
     void this.store
       .patch({ ...USER_KIND, name: username }, { type: 'merge', patch: { status } }, { subresource: 'status' })
       .catch(() => undefined);
-  }
-
-  private async find<T>(ref: { group: string; kind: string; name: string }): Promise<T | undefined> {
-    try {
-      return (await this.store.get(ref)) as T;
-    } catch (err) {
-      if (err instanceof NotFoundError) return undefined;
-      throw err;
-    }
   }
 }
 

@@ -1,5 +1,5 @@
-import { NotFoundError, type Caller, type UserInfo } from '@mortise/api';
-import type { ResourceStore } from '@mortise/store';
+import type { Caller, UserInfo } from '@mortise/api';
+import { getIfExists, type ResourceStore } from '@mortise/store';
 import type { AccessTokenService } from './access-token.service.js';
 import type { GrantType, IamConfig, OAuthClientConfig } from './iam-config.js';
 import { USER_KIND, type User } from './iam-kinds.js';
@@ -191,16 +191,11 @@ export class OAuthTokenService {
       return { username: identity.username, uid: identity.uid, groups: identity.groups };
     }
     const username = client.actAs!;
-    try {
-      const user = (await this.store.get({ ...USER_KIND, name: username })) as User;
-      if (user.spec.disabled)
-        throw new OAuthError('invalid_grant', `the user "${username}" the client acts as is disabled`);
-      return { username, uid: user.metadata.uid ?? '', groups: user.spec.groups ?? [] };
-    } catch (err) {
-      if (err instanceof NotFoundError)
-        throw new OAuthError('invalid_grant', `the user "${username}" the client acts as does not exist`);
-      throw err;
-    }
+    const user = await getIfExists<User>(this.store, { ...USER_KIND, name: username });
+    if (!user) throw new OAuthError('invalid_grant', `the user "${username}" the client acts as does not exist`);
+    if (user.spec.disabled)
+      throw new OAuthError('invalid_grant', `the user "${username}" the client acts as is disabled`);
+    return { username, uid: user.metadata.uid ?? '', groups: user.spec.groups ?? [] };
   }
 
   private refreshTtl(client: OAuthClientConfig): number {

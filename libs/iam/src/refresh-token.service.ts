@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, validateLabels, type UserInfo } from '@mortise/api';
-import type { ResourceStore } from '@mortise/store';
+import { getIfExists, type ResourceStore } from '@mortise/store';
 import type { IamConfig } from './iam-config.js';
 import { IAM_API_VERSION, REFRESH_TOKEN_KIND, USER_LABEL, type RefreshTokenFamily } from './iam-kinds.js';
 import type { IdentityView } from './identity-view.js';
@@ -153,12 +153,9 @@ export class RefreshTokenService {
     const dot = refreshToken.indexOf('.');
     const sid = dot > 0 ? refreshToken.slice(0, dot) : '';
     if (!/^[0-9a-f]{24}$/.test(sid)) throw new OAuthError('invalid_grant', 'the refresh token is invalid');
-    try {
-      return (await this.store.get({ ...REFRESH_TOKEN_KIND, name: sid })) as RefreshTokenFamily;
-    } catch (err) {
-      if (err instanceof NotFoundError) throw new OAuthError('invalid_grant', 'the refresh token is invalid');
-      throw err;
-    }
+    const family = await getIfExists<RefreshTokenFamily>(this.store, { ...REFRESH_TOKEN_KIND, name: sid });
+    if (!family) throw new OAuthError('invalid_grant', 'the refresh token is invalid');
+    return family;
   }
 
   /** A session outlives its access tokens so a revocation stays known until they expire. */

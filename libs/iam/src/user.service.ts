@@ -1,13 +1,12 @@
 import {
   AlreadyExistsError,
   InvalidError,
-  NotFoundError,
   UnauthorizedError,
   type Caller,
   type Resource,
   type StatusCause,
 } from '@mortise/api';
-import type { ResourceStore } from '@mortise/store';
+import { getIfExists, type ResourceStore } from '@mortise/store';
 import type { UserAccess } from './user-access.js';
 import type { AccountLockout } from './account-lockout.js';
 import type { IamConfig } from './iam-config.js';
@@ -126,7 +125,10 @@ export class UserService {
     // Someone allowed to set another user's password resets it; everyone proves the old one for their own.
     const resetByAdmin = caller.user.username !== username;
     if (!resetByAdmin) {
-      const credential = await this.findCredential(username);
+      const credential = await getIfExists<PasswordCredential>(this.store, {
+        ...PASSWORD_CREDENTIAL_KIND,
+        name: username,
+      });
       if (typeof change.currentPassword !== 'string' || change.currentPassword === '') {
         throw new InvalidError('the current password is required', {
           causes: [{ reason: 'FieldValueRequired', field: 'currentPassword', message: 'give the current password' }],
@@ -183,15 +185,6 @@ export class UserService {
     } catch (err) {
       if (!(err instanceof AlreadyExistsError)) throw err;
       await this.store.update(credential);
-    }
-  }
-
-  private async findCredential(username: string): Promise<PasswordCredential | undefined> {
-    try {
-      return (await this.store.get({ ...PASSWORD_CREDENTIAL_KIND, name: username })) as PasswordCredential;
-    } catch (err) {
-      if (err instanceof NotFoundError) return undefined;
-      throw err;
     }
   }
 

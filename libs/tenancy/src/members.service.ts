@@ -18,7 +18,7 @@ import {
   type RoleKindName,
   type RoleObject,
 } from '@mortise/authz';
-import type { ObjectRef, ResourceStore } from '@mortise/store';
+import { getIfExists, type ObjectRef, type ResourceStore } from '@mortise/store';
 import { MEMBER_ROLE_LABEL, MEMBER_USER_LABEL, PROJECT, USER, WORKSPACE } from './tenancy-kinds.js';
 
 export type MemberScope = Exclude<GrantScope, { level: 'global' }>;
@@ -143,22 +143,14 @@ export class MembersService {
 
   private async grant(caller: Caller, scope: MemberScope, username: string, roleName: string): Promise<void> {
     const roleKind = KINDS[scope.level].role;
-    let role: RoleObject;
-    try {
-      role = await this.store.get({
-        group: IAM_GROUP,
-        kind: roleKind,
-        scope: storeScope(scope),
-        name: roleName,
-      });
-    } catch (err) {
-      if (err instanceof NotFoundError) {
-        throw new NotFoundError(`role "${roleName}" not found in ${describe(scope)}`, {
-          kind: roleKind,
-          name: roleName,
-        });
-      }
-      throw err;
+    const role = await getIfExists<RoleObject>(this.store, {
+      group: IAM_GROUP,
+      kind: roleKind,
+      scope: storeScope(scope),
+      name: roleName,
+    });
+    if (!role) {
+      throw new NotFoundError(`role "${roleName}" not found in ${describe(scope)}`, { kind: roleKind, name: roleName });
     }
     this.guard.assertMayBind(caller, roleKind, roleName, aggregateRules(role, this.index.roleTemplates()), scope);
     const stored = await this.store.create(memberBinding(scope, username, roleName));
@@ -182,12 +174,8 @@ export class MembersService {
   }
 
   private async assertUserExists(username: string): Promise<void> {
-    try {
-      await this.store.get({ ...USER, name: username });
-    } catch (err) {
-      if (err instanceof NotFoundError)
-        throw new NotFoundError(`user "${username}" not found`, { kind: 'User', name: username });
-      throw err;
+    if (!(await getIfExists(this.store, { ...USER, name: username }))) {
+      throw new NotFoundError(`user "${username}" not found`, { kind: 'User', name: username });
     }
   }
 

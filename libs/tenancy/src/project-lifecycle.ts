@@ -10,7 +10,7 @@ import {
   type Resource,
 } from '@mortise/api';
 import type { RbacIndex } from '@mortise/authz';
-import type { ResourceStore } from '@mortise/store';
+import { getIfExists, type ResourceStore } from '@mortise/store';
 import { PROJECT_ADMIN } from './builtin-roles.js';
 import type { BuiltinRoleStamper } from './builtin-role-stamper.js';
 import { memberBinding } from './members.service.js';
@@ -93,14 +93,8 @@ export class ProjectLifecycle implements AdmissionPlugin {
   private async admitCreate(object: Resource): Promise<void> {
     const name = object.metadata.name;
     const workspace = object.metadata.workspace ?? '';
-    let owner: Resource;
-    try {
-      owner = await this.store.get({ ...WORKSPACE, name: workspace });
-    } catch (err) {
-      if (err instanceof NotFoundError)
-        throw new NotFoundError(`workspace "${workspace}" not found`, { kind: 'Workspace', name: workspace });
-      throw err;
-    }
+    const owner = await getIfExists(this.store, { ...WORKSPACE, name: workspace });
+    if (!owner) throw new NotFoundError(`workspace "${workspace}" not found`, { kind: 'Workspace', name: workspace });
     if (owner.metadata.deletionTimestamp) {
       throw new ConflictError(`workspace "${workspace}" is being deleted; no new projects can be created in it`);
     }

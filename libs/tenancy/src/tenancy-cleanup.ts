@@ -1,5 +1,5 @@
 import { NotFoundError, ConflictError, type KindRegistry, type Resource } from '@mortise/api';
-import type { ObjectRef, ResourceStore } from '@mortise/store';
+import { getIfExists, type ObjectRef, type ResourceStore } from '@mortise/store';
 import { PROJECT, PROJECT_FINALIZER, WORKSPACE, WORKSPACE_FINALIZER } from './tenancy-kinds.js';
 
 function refOf(object: Resource, group: string): ObjectRef {
@@ -40,13 +40,8 @@ export class TenancyCleanup {
 
   /** Deletes the workspace's projects, then its own objects; returns whether the workspace is gone. */
   async finishWorkspace(name: string): Promise<boolean> {
-    let workspace: Resource;
-    try {
-      workspace = await this.store.get({ ...WORKSPACE, name });
-    } catch (err) {
-      if (err instanceof NotFoundError) return true;
-      throw err;
-    }
+    const workspace = await getIfExists(this.store, { ...WORKSPACE, name });
+    if (!workspace) return true;
     if (!workspace.metadata.deletionTimestamp) return false;
     for (const project of (await this.store.list(PROJECT, { scope: name })).items) {
       const deleting = project.metadata.deletionTimestamp ? project : await this.deleteQuietly(project, PROJECT.group);
@@ -79,13 +74,8 @@ export class TenancyCleanup {
 
   private async dropFinalizer(object: Resource, group: string, finalizer: string): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      let current: Resource;
-      try {
-        current = await this.store.get(refOf(object, group));
-      } catch (err) {
-        if (err instanceof NotFoundError) return;
-        throw err;
-      }
+      const current = await getIfExists(this.store, refOf(object, group));
+      if (!current) return;
       const finalizers = current.metadata.finalizers ?? [];
       if (!finalizers.includes(finalizer)) return;
       try {

@@ -1,5 +1,5 @@
 import { EXTENSIONS_GROUP, NotFoundError, type InstallPlanSecret } from '@mortise/api';
-import type { ResourceStore } from '@mortise/store';
+import { getIfExists, type ResourceStore } from '@mortise/store';
 import { createOrReplace } from './extension-objects.js';
 import { INSTALL_PLAN_SECRET_KIND } from './install-plan-names.js';
 import { SecretSealer } from './secret-sealer.js';
@@ -75,13 +75,8 @@ export class ConfigSecrets {
 
   /** The decrypted values of a plan, path → value; empty when it has none. */
   async read(plan: string): Promise<JsonObject> {
-    let stored: InstallPlanSecret;
-    try {
-      stored = (await this.store.get({ ...INSTALL_PLAN_SECRET_KIND, name: plan })) as InstallPlanSecret;
-    } catch (err) {
-      if (err instanceof NotFoundError) return {};
-      throw err;
-    }
+    const stored = await getIfExists<InstallPlanSecret>(this.store, { ...INSTALL_PLAN_SECRET_KIND, name: plan });
+    if (!stored) return {};
     const values: JsonObject = {};
     for (const [path, sealed] of Object.entries(stored.spec.values)) {
       values[path] = JSON.parse(await this.sealer.open(sealed)) as unknown;

@@ -1,6 +1,6 @@
-import { InvalidError, NotFoundError, type ExtensionVersion, type InstallPlan } from '@mortise/api';
+import { InvalidError, type ExtensionVersion, type InstallPlan } from '@mortise/api';
 import type { ExtensionRuntime } from '@mortise/runtime';
-import type { ResourceStore } from '@mortise/store';
+import { getIfExists, type ResourceStore } from '@mortise/store';
 import { ConfigSecrets, joinSecrets } from './config-secrets.js';
 import { fitsKernel } from './dependency-resolver.js';
 import { INSTALL_PLAN_KIND, versionRef } from './install-plan-names.js';
@@ -111,13 +111,8 @@ export class ExtensionHost {
   }
 
   private async convergeNow(name: string): Promise<void> {
-    let plan: InstallPlan | undefined;
-    try {
-      const object = await this.options.store.get({ ...INSTALL_PLAN_KIND, name });
-      plan = isPlan(object) ? object : undefined;
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-    }
+    const object = await getIfExists(this.options.store, { ...INSTALL_PLAN_KIND, name });
+    const plan = object && isPlan(object) ? object : undefined;
     if (plan?.status?.backend === 'service') return this.keepServicePackage(plan);
     this.servicePackages.delete(name);
     const desired = plan && desiredModule(plan);

@@ -6,7 +6,7 @@ import {
   type ExtensionManifest,
   type Resource,
 } from '@mortise/api';
-import type { KindRef, ResourceStore } from '@mortise/store';
+import { getIfExists, type KindRef, type ResourceStore } from '@mortise/store';
 import { EXTENSION_LABEL, GATEWAY_DISABLED_ANNOTATION } from './install-plan-names.js';
 
 type Item = Record<string, unknown>;
@@ -111,11 +111,8 @@ export async function createOrReplace(
   object: Resource,
   check: (current: Resource) => void = () => undefined,
 ): Promise<void> {
-  let current: Resource;
-  try {
-    current = await store.get(refOf(object));
-  } catch (err) {
-    if (!(err instanceof NotFoundError)) throw err;
+  const current = await getIfExists(store, refOf(object));
+  if (!current) {
     await store.create(object);
     return;
   }

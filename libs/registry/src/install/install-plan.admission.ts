@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import {
   AlreadyExistsError,
   EXTENSIONS_GROUP,
-  NotFoundError,
   type AdmissionPlugin,
   type AdmissionRequest,
   type InstallPlan,
   type KindDefinition,
 } from '@mortise/api';
-import type { ResourceStore } from '@mortise/store';
+import { getIfExists, type ResourceStore } from '@mortise/store';
 import { adoptedMetadata, isAutoInstalled } from './auto-installed.js';
 import { ConfigSecrets, splitSecrets, writeOnlyPaths } from './config-secrets.js';
 import { resolveDependencies } from './dependency-resolver.js';
@@ -80,13 +79,7 @@ export class InstallPlanAdmission implements AdmissionPlugin {
   }
 
   private async exists(name: string): Promise<boolean> {
-    try {
-      await this.store.get(planRef(name));
-      return true;
-    } catch (err) {
-      if (err instanceof NotFoundError) return false;
-      throw err;
-    }
+    return (await getIfExists(this.store, planRef(name))) !== undefined;
   }
 
   private async markPurge(request: AdmissionRequest): Promise<void> {

@@ -8,7 +8,7 @@ import {
   type ExtensionVersion,
   type InstallPlan,
 } from '@mortise/api';
-import type { ResourceStore } from '@mortise/store';
+import { getIfExists, type ResourceStore } from '@mortise/store';
 import { ConfigSecrets, joinSecrets } from './config-secrets.js';
 import {
   fitsKernel,
@@ -77,16 +77,13 @@ export class InstallSteps {
   }
 
   async versionOf(extension: string, version: string): Promise<ExtensionVersion> {
-    try {
-      return (await this.options.store.get(versionRef(extension, version))) as ExtensionVersion;
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-      throw new InvalidError(
-        `extension "${extension}" has no version ${version}; sync its repository or pick one of: ${
-          (await this.versionsOf(extension)).map((v) => v.spec.version).join(', ') || 'none'
-        }`,
-      );
-    }
+    const found = await getIfExists<ExtensionVersion>(this.options.store, versionRef(extension, version));
+    if (found) return found;
+    throw new InvalidError(
+      `extension "${extension}" has no version ${version}; sync its repository or pick one of: ${
+        (await this.versionsOf(extension)).map((v) => v.spec.version).join(', ') || 'none'
+      }`,
+    );
   }
 
   async versionsOf(extension: string): Promise<ExtensionVersion[]> {
@@ -252,13 +249,8 @@ export class InstallSteps {
   }
 
   async plan(name: string): Promise<InstallPlan | undefined> {
-    try {
-      const plan = (await this.options.store.get({ ...INSTALL_PLAN_KIND, name })) as InstallPlan;
-      return plan.metadata.deletionTimestamp ? undefined : plan;
-    } catch (err) {
-      if (err instanceof NotFoundError) return undefined;
-      throw err;
-    }
+    const plan = await getIfExists<InstallPlan>(this.options.store, { ...INSTALL_PLAN_KIND, name });
+    return plan?.metadata.deletionTimestamp ? undefined : plan;
   }
 }
 

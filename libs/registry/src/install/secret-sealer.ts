@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { AlreadyExistsError, EXTENSIONS_GROUP, NotFoundError, type ConfigEncryptionKey } from '@mortise/api';
-import type { ResourceStore } from '@mortise/store';
+import { AlreadyExistsError, EXTENSIONS_GROUP, type ConfigEncryptionKey } from '@mortise/api';
+import { getIfExists, type ResourceStore } from '@mortise/store';
 
 const PREFIX = 'enc:v1:';
 const KEY_REF = { group: EXTENSIONS_GROUP, kind: 'ConfigEncryptionKey', name: 'config-encryption' };
@@ -43,11 +43,8 @@ export class SecretSealer {
   }
 
   private async loadOrCreateKey(): Promise<Buffer> {
-    try {
-      return Buffer.from(((await this.store.get(KEY_REF)) as ConfigEncryptionKey).spec.key, 'base64');
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-    }
+    const stored = await getIfExists<ConfigEncryptionKey>(this.store, KEY_REF);
+    if (stored) return Buffer.from(stored.spec.key, 'base64');
     const object: ConfigEncryptionKey = {
       apiVersion: `${EXTENSIONS_GROUP}/v1`,
       kind: 'ConfigEncryptionKey',

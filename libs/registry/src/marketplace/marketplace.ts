@@ -1,5 +1,5 @@
 import { BadRequestError, NotFoundError, type Extension, type ExtensionVersion } from '@mortise/api';
-import type { ResourceStore } from '@mortise/store';
+import { getIfExists, type ResourceStore } from '@mortise/store';
 import {
   EXTENSION_LABEL,
   ExtensionRef,
@@ -84,11 +84,9 @@ export class Marketplace {
   }
 
   async details(name: string): Promise<MarketplaceEntry> {
-    const extension = (await this.store.get({ ...ExtensionRef, name }).catch((error: unknown) => {
-      if (error instanceof NotFoundError)
-        throw new NotFoundError(`extension "${name}" is not in the marketplace`, { name, kind: 'Extension' });
-      throw error;
-    })) as Extension;
+    const extension = await getIfExists<Extension>(this.store, { ...ExtensionRef, name });
+    if (!extension)
+      throw new NotFoundError(`extension "${name}" is not in the marketplace`, { name, kind: 'Extension' });
     const versions = sortedVersions(
       (await this.store.list(ExtensionVersionRef, { labelSelector: `${EXTENSION_LABEL}=${name}` }))
         .items as ExtensionVersion[],

@@ -7,7 +7,7 @@ import {
   type InstallPlan,
   type Resource,
 } from '@mortise/api';
-import type { ResourceStore } from '@mortise/store';
+import { getIfExists, type ResourceStore } from '@mortise/store';
 import { resolveLocation } from '../package/location-reader.js';
 import {
   EXTENSION_LABEL,
@@ -163,7 +163,7 @@ export async function refreshExtension(
   const versions = sortVersionsDescending(specs);
   const installed = known.installed;
   const ref = { ...ExtensionRef, name };
-  const current = (await store.get(ref).catch(ignoreNotFound)) as Extension | undefined;
+  const current = await getIfExists<Extension>(store, ref);
   if (versions.length === 0) {
     const stillInstalled = [...(installed ?? (await installedVersions(store)))].some((key) =>
       key.startsWith(`${name}@`),

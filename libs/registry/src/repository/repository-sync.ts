@@ -1,5 +1,5 @@
 import { NotFoundError, type Condition, type Repository } from '@mortise/api';
-import type { ResourceStore } from '@mortise/store';
+import { getIfExists, type ResourceStore } from '@mortise/store';
 import { readLocation, redact, resolveLocation } from '../package/location-reader.js';
 import type { TrustPolicy } from '../package/publisher-key.js';
 import { applyRepositoryIndex, type CatalogueChange } from './catalogue-writer.js';
@@ -62,14 +62,8 @@ class SyncError extends Error {
  */
 export async function syncRepository(options: RepositorySyncOptions, name: string): Promise<SyncResult | undefined> {
   const { store } = options;
-  let repository: Repository;
-  try {
-    repository = (await store.get({ ...RepositoryRef, name })) as Repository;
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
-  if (repository.metadata.deletionTimestamp) return undefined;
+  const repository = await getIfExists<Repository>(store, { ...RepositoryRef, name });
+  if (!repository || repository.metadata.deletionTimestamp) return undefined;
   const now = (options.now ?? (() => new Date()))();
   let result: SyncResult;
   try {
