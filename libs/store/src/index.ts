@@ -1,5 +1,6 @@
 export * from './resource-store.js';
 export { getIfExists } from './get-if-exists.js';
+export { deleteIfExists } from './delete-if-exists.js';
 export { MemoryStore } from './memory.store.js';
 export { TableStore, type TableStoreOptions } from './table.store.js';
 export type { WatchHistoryOptions } from './watch-hub.js';
