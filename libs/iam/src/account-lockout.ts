@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { AlreadyExistsError, ConflictError, NotFoundError, type Resource } from '@mortise/api';
-import { getIfExists, type ResourceStore } from '@mortise/store';
+import { AlreadyExistsError, ConflictError, type Resource } from '@mortise/api';
+import { deleteIfExists, getIfExists, type ResourceStore } from '@mortise/store';
 import type { IamConfig } from './iam-config.js';
 import { IAM_API_VERSION, LOGIN_FAILURES_KIND, type LoginFailures } from './iam-kinds.js';
 import { KindFollower } from './kind-follower.js';
@@ -100,9 +100,7 @@ export class AccountLockout {
   async reset(username: string): Promise<void> {
     const name = objectName(username);
     this.entries.delete(name);
-    await this.store.delete({ ...LOGIN_FAILURES_KIND, name }).catch((err: unknown) => {
-      if (!(err instanceof NotFoundError)) throw err;
-    });
+    await deleteIfExists(this.store, { ...LOGIN_FAILURES_KIND, name });
   }
 
   /** Removes counts whose window and lock are over (the leader's, with session collection). */
