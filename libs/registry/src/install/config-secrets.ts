@@ -1,5 +1,5 @@
-import { EXTENSIONS_GROUP, NotFoundError, type InstallPlanSecret } from '@mortise/api';
-import { getIfExists, type ResourceStore } from '@mortise/store';
+import { EXTENSIONS_GROUP, type InstallPlanSecret } from '@mortise/api';
+import { deleteIfExists, getIfExists, type ResourceStore } from '@mortise/store';
 import { createOrReplace } from './extension-objects.js';
 import { INSTALL_PLAN_SECRET_KIND } from './install-plan-names.js';
 import { SecretSealer } from './secret-sealer.js';
@@ -99,8 +99,6 @@ export class ConfigSecrets {
   }
 
   async remove(plan: string): Promise<void> {
-    await this.store.delete({ ...INSTALL_PLAN_SECRET_KIND, name: plan }).catch((err: unknown) => {
-      if (!(err instanceof NotFoundError)) throw err;
-    });
+    await deleteIfExists(this.store, { ...INSTALL_PLAN_SECRET_KIND, name: plan });
   }
 }

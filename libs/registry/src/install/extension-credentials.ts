@@ -8,7 +8,7 @@ import {
   type ExtensionCredential,
   type OAuthClient,
 } from '@mortise/api';
-import { getIfExists, type ObjectRef, type ResourceStore } from '@mortise/store';
+import { deleteIfExists, getIfExists, type ObjectRef, type ResourceStore } from '@mortise/store';
 import {
   EXTENSION_CREDENTIAL_KIND,
   EXTENSION_LABEL,
@@ -91,11 +91,7 @@ export class ExtensionCredentials {
 
   /** Deletes the client (ending every token it got) and the sealed secret. */
   async remove(extension: string): Promise<void> {
-    for (const ref of [clientRef(extension), credentialRef(extension)]) {
-      await this.store.delete(ref).catch((err: unknown) => {
-        if (!(err instanceof NotFoundError)) throw err;
-      });
-    }
+    for (const ref of [clientRef(extension), credentialRef(extension)]) await deleteIfExists(this.store, ref);
   }
 
   /**

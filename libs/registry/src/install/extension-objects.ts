@@ -1,12 +1,5 @@
-import {
-  EXTENSIONS_GROUP,
-  IAM_GROUP,
-  InvalidError,
-  NotFoundError,
-  type ExtensionManifest,
-  type Resource,
-} from '@mortise/api';
-import { getIfExists, type KindRef, type ResourceStore } from '@mortise/store';
+import { EXTENSIONS_GROUP, IAM_GROUP, InvalidError, type ExtensionManifest, type Resource } from '@mortise/api';
+import { deleteIfExists, getIfExists, type KindRef, type ResourceStore } from '@mortise/store';
 import { EXTENSION_LABEL, GATEWAY_DISABLED_ANNOTATION } from './install-plan-names.js';
 
 type Item = Record<string, unknown>;
@@ -148,9 +141,7 @@ export async function syncLabelledObjects(
     const { items } = await store.list(kind, { labelSelector: `${EXTENSION_LABEL}=${extension}` });
     for (const item of items) {
       if (kept.has(`${item.kind}/${item.metadata.name}`)) continue;
-      await store.delete(refOf(item)).catch((err: unknown) => {
-        if (!(err instanceof NotFoundError)) throw err;
-      });
+      await deleteIfExists(store, refOf(item));
     }
   }
 }

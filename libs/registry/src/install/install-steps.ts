@@ -2,13 +2,12 @@ import semver from 'semver';
 import {
   AlreadyExistsError,
   InvalidError,
-  NotFoundError,
   compileSchemaValidator,
   type ExtensionManifest,
   type ExtensionVersion,
   type InstallPlan,
 } from '@mortise/api';
-import { getIfExists, type ResourceStore } from '@mortise/store';
+import { deleteIfExists, getIfExists, type ResourceStore } from '@mortise/store';
 import { ConfigSecrets, joinSecrets } from './config-secrets.js';
 import {
   fitsKernel,
@@ -239,11 +238,7 @@ export class InstallSteps {
       const { items } = await this.options.store.list(kind);
       for (const item of items) {
         const scope = item.metadata.namespace ?? item.metadata.workspace;
-        await this.options.store
-          .delete({ ...kind, name: item.metadata.name, ...(scope ? { scope } : {}) })
-          .catch((err: unknown) => {
-            if (!(err instanceof NotFoundError)) throw err;
-          });
+        await deleteIfExists(this.options.store, { ...kind, name: item.metadata.name, ...(scope ? { scope } : {}) });
       }
     }
   }

@@ -1,13 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import {
   AlreadyExistsError,
-  NotFoundError,
   type Extension,
   type ExtensionVersion,
   type InstallPlan,
   type Resource,
 } from '@mortise/api';
-import { getIfExists, type ResourceStore } from '@mortise/store';
+import { deleteIfExists, getIfExists, type ResourceStore } from '@mortise/store';
 import { resolveLocation } from '../package/location-reader.js';
 import {
   EXTENSION_LABEL,
@@ -124,7 +123,7 @@ export async function applyRepositoryIndex(
       change.keptInstalled++;
       continue;
     }
-    await store.delete({ ...ExtensionVersionRef, name: object.metadata.name }).catch(ignoreNotFound);
+    await deleteIfExists(store, { ...ExtensionVersionRef, name: object.metadata.name });
     change.removed++;
   }
 
@@ -168,7 +167,7 @@ export async function refreshExtension(
     const stillInstalled = [...(installed ?? (await installedVersions(store)))].some((key) =>
       key.startsWith(`${name}@`),
     );
-    if (current && !stillInstalled) await store.delete(ref).catch(ignoreNotFound);
+    if (current && !stillInstalled) await deleteIfExists(store, ref);
     else if (current) await patchStatus(store, name, { versions: [], recommendedVersion: null });
     return;
   }
@@ -238,9 +237,4 @@ function extensionOf(object: Pick<Resource, 'metadata'> & { spec: { name: string
 
 function pruneUndefined<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
-function ignoreNotFound(error: unknown): undefined {
-  if (error instanceof NotFoundError) return undefined;
-  throw error;
 }
