@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { NotFoundError, ObjectMetaSchema, type KindDefinition, type KindRegistry } from '@mortise/api';
-import type { ResourceStore } from '@mortise/store';
+import { ObjectMetaSchema, type KindDefinition, type KindRegistry } from '@mortise/api';
+import { deleteIfExists, type ResourceStore } from '@mortise/store';
 import type { RuntimeManifest } from './extension-manifest.js';
 
 /**
@@ -71,11 +71,12 @@ export async function purgeObjects(store: ResourceStore, kinds: readonly KindDef
     const list = await store.list({ group: kind.group, kind: kind.kind });
     for (const item of list.items) {
       const scope = item.metadata.namespace ?? item.metadata.workspace;
-      await store
-        .delete({ group: kind.group, kind: kind.kind, name: item.metadata.name, ...(scope ? { scope } : {}) })
-        .catch((err: unknown) => {
-          if (!(err instanceof NotFoundError)) throw err;
-        });
+      await deleteIfExists(store, {
+        group: kind.group,
+        kind: kind.kind,
+        name: item.metadata.name,
+        ...(scope ? { scope } : {}),
+      });
     }
   }
 }

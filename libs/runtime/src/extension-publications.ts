@@ -1,5 +1,5 @@
 import { NotFoundError, type Resource } from '@mortise/api';
-import type { ResourceStore } from '@mortise/store';
+import { deleteIfExists, type ResourceStore } from '@mortise/store';
 import type { RuntimeManifest } from './extension-manifest.js';
 
 const IAM = 'iam.mortise.io';
@@ -70,9 +70,5 @@ export async function publish(store: ResourceStore, objects: Resource[], previou
 }
 
 export async function unpublish(store: ResourceStore, objects: Resource[]): Promise<void> {
-  for (const object of objects) {
-    await store.delete(refOf(object)).catch((err: unknown) => {
-      if (!(err instanceof NotFoundError)) throw err;
-    });
-  }
+  for (const object of objects) await deleteIfExists(store, refOf(object));
 }
