@@ -1,4 +1,5 @@
 import { load } from './autocannon.js';
+import { median } from './stats.js';
 
 export interface AuthOverhead {
   /** Median over rounds of (authenticated req/s) / (public req/s), measured back to back. */
@@ -7,11 +8,6 @@ export interface AuthOverhead {
   /** Bearer vs public GET carrying a header as long as the token: the server-side cost alone (the client is on the same cores). */
   bearerVsPaddedRatio: number;
   publicRps: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 /**

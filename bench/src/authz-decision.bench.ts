@@ -8,6 +8,7 @@
  */
 import type { Caller, RequestInfo } from '@mortise/api';
 import { RbacAuthorizer, RbacIndex, bindingObject, roleObject } from '@mortise/authz';
+import { median } from './stats.js';
 
 const SIZES = [1, 100, 1000];
 const WORKSPACE_REGULAR_RULES = [
@@ -59,11 +60,6 @@ function request(workspace: string): RequestInfo {
     workspace,
     project: '',
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 interface Result {

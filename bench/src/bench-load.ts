@@ -38,8 +38,3 @@ export function loadInBackground(url: string, headers: Record<string, string>) {
     },
   };
 }
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}

@@ -11,11 +11,18 @@
  *   floor   a root Fastify hijacking into a Nest sub-app, no kernel work
  * Env: DISPATCH_SIDES=kernel,memory,floor picks sides (default all);
  * DISPATCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p" passes Node flags
- * to the server process (profile it).
+ * to the server process (profile it); BENCH_PIN=1 gives the server a CPU of
+ * its own and the load generator the others (see `cpu-pinning.ts`);
+ * DISPATCH_BARE_HEADERS=none sends bare no Authorization header (by default
+ * bare gets the very request the side gets, credential included, and ignores
+ * it: the ratio is then of what the side does with a request, not of
+ * parsing a larger one).
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { load, median } from './bench-load.js';
+import { load } from './bench-load.js';
+import { CPU_PINNING, pinProcess } from './cpu-pinning.js';
+import { interquartile, median } from './stats.js';
 import type { DispatchSides } from './dispatch-servers.js';
 
 const seconds = Number(process.argv[2] ?? 2);
@@ -29,6 +36,10 @@ const server = fork(fileURLToPath(new URL('./dispatch-servers.js', import.meta.u
   execArgv: (process.env['DISPATCH_SERVER_FLAGS'] ?? '').split(' ').filter(Boolean),
 });
 const sides = await new Promise<DispatchSides>((resolve) => server.once('message', (m) => resolve(m as never)));
+if (CPU_PINNING) {
+  pinProcess(server.pid!, CPU_PINNING.server);
+  pinProcess(process.pid, CPU_PINNING.rest);
+}
 
 // The server's CPU time per request is the measure: throughput on this
 // shared machine drifts by a factor of two within a minute, CPU time per
@@ -71,12 +82,18 @@ async function abba(a: Side, b: Side) {
   };
 }
 
-for (const name of sideNames) await abba(sides.bare, sides[name]);
+const bareHeaders = process.env['DISPATCH_BARE_HEADERS'] ?? 'same';
+if (bareHeaders !== 'same' && bareHeaders !== 'none') throw new Error('DISPATCH_BARE_HEADERS is "same" or "none"');
+/** Bare, as it is measured against `side`. */
+const bareFor = (side: Side): Side =>
+  bareHeaders === 'same' ? { url: sides.bare.url, headers: side.headers } : sides.bare;
+
+for (const name of sideNames) await abba(bareFor(sides[name]), sides[name]);
 const results = new Map(sideNames.map((name) => [name, [] as Array<Awaited<ReturnType<typeof abba>>>]));
 for (let round = 0; round < rounds; round++) {
   const line: string[] = [];
   for (const name of sideNames) {
-    const r = await abba(sides.bare, sides[name]);
+    const r = await abba(bareFor(sides[name]), sides[name]);
     results.get(name)?.push(r);
     line.push(
       `${name} ${r.ratio.toFixed(2)} (bare ${r.aMicros.toFixed(1)} µs/req, ${name} ${r.bMicros.toFixed(1)} µs/req, rps ratio ${(r.bRps / r.aRps).toFixed(2)})`,
@@ -89,6 +106,7 @@ const summary = (rs: Array<Awaited<ReturnType<typeof abba>>>) => {
   return {
     ratio: Number(median(ratios).toFixed(2)),
     ratioRange: [Math.min(...ratios), Math.max(...ratios)].map((x) => Number(x.toFixed(2))),
+    ratioInterquartile: interquartile(ratios).map((x) => Number(x.toFixed(2))),
     bareMicrosPerRequest: Number(median(rs.map((r) => r.aMicros)).toFixed(1)),
     microsPerRequest: Number(median(rs.map((r) => r.bMicros)).toFixed(1)),
     addedMicros: Number(median(rs.map((r) => r.bMicros - r.aMicros)).toFixed(1)),
@@ -100,6 +118,8 @@ console.log(
   JSON.stringify({
     bench: 'extension-dispatch',
     goal: 0.8,
+    pinned: CPU_PINNING !== undefined,
+    bareHeaders,
     ...Object.fromEntries([...results].map(([name, rs]) => [name, summary(rs)])),
   }),
 );

@@ -12,7 +12,8 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { loadInBackground, median, type LoadResult } from './bench-load.js';
+import { loadInBackground, type LoadResult } from './bench-load.js';
+import { median } from './stats.js';
 import type { KernelMessage, LifecycleOptions, LifecycleSample } from './lifecycle-kernel.js';
 
 const upgrades = Number(process.argv[2] ?? 200);

@@ -7,7 +7,7 @@
  * Run: node bench/dist/failover.bench.js [rounds]
  */
 import { startReplicas, type TestKernel } from '@mortise/kernel';
-import { median } from './bench-load.js';
+import { median } from './stats.js';
 
 const rounds = Number(process.argv[2] ?? 3);
 

@@ -3,12 +3,13 @@
 // pipeline stages (JWT, authorization, identity token, metrics). Each server
 // is its own process; loopback only. Reported as ratios, since absolute
 // numbers depend on the shared machine. Not a test: nothing here asserts.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { load, type LoadOptions, type LoadResult } from './autocannon.js';
+import { CPU_PINNING, pinProcess } from './cpu-pinning.js';
 import { pacedLatency } from './paced-latency.js';
+import { median } from './stats.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -23,18 +24,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
  */
 const WARMUP_S = Number(process.env.BENCH_WARMUP ?? 4);
 
-/**
- * CPUs for the proxy under test and for everything else (this process's load
- * generator, the upstream), when `BENCH_PIN=1` and there are at least two:
- * the proxy then gets a CPU of its own and is the bottleneck, so req/s says
- * how much the proxy serves rather than how the scheduler shared two cores
- * among three busy processes.
- */
-const PIN =
-  process.env.BENCH_PIN === '1' && availableParallelism() >= 2
-    ? { proxy: String(availableParallelism() - 1), rest: `0-${availableParallelism() - 2}` }
-    : undefined;
-
 interface Server {
   url: string;
   token?: string;
@@ -45,7 +34,7 @@ async function start(kind: string, upstream = ''): Promise<Server> {
   const script = fileURLToPath(new URL('./gateway/proxy-process.js', import.meta.url));
   const command = [process.execPath, script, kind, upstream];
   // `taskset` execs node in place: same pid, same IPC channel, every thread on the chosen CPUs.
-  if (PIN) command.unshift('taskset', '-c', kind === 'upstream' ? PIN.rest : PIN.proxy);
+  if (CPU_PINNING) command.unshift('taskset', '-c', kind === 'upstream' ? CPU_PINNING.rest : CPU_PINNING.server);
   const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
   const [, url = '', token] = line.toString().trim().split(' ');
@@ -118,12 +107,6 @@ interface Round {
   p99: number;
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
 /** `median [min–max]` of a series, with `digits` decimals. */
 function spread(values: number[], digits: number): string {
   if (values.length === 0) return '-';
@@ -152,7 +135,7 @@ async function measureCase(c: Case, upstream: Server): Promise<Round> {
 }
 
 async function main(): Promise<void> {
-  if (PIN) execFileSync('taskset', ['-a', '-cp', PIN.rest, String(process.pid)], { stdio: 'ignore' });
+  if (CPU_PINNING) pinProcess(process.pid, CPU_PINNING.rest);
   const upstream = await start('upstream');
   if (process.env.BENCH_DOWNLOAD_BYTES !== '0') {
     const bytes = Number(process.env.BENCH_DOWNLOAD_BYTES ?? 2 ** 30);
@@ -191,7 +174,11 @@ async function main(): Promise<void> {
   console.log(
     `\n${CONNECTIONS} connections, ${WARMUP_S}s warm-up + ${DURATION_S}s per case, ${ROUNDS} interleaved rounds; p99 at ${RATE} req/s`,
   );
-  if (PIN) console.log(`pinned: the proxy on CPU ${PIN.proxy}, the load generator and the upstream on ${PIN.rest}`);
+  if (CPU_PINNING) {
+    console.log(
+      `pinned: the proxy on CPU ${CPU_PINNING.server}, the load generator and the upstream on ${CPU_PINNING.rest}`,
+    );
+  }
   console.log('median [min–max] over the rounds; ratios are taken within a round\n');
   console.log(['case'.padEnd(26), ...columns.map(([title]) => title.padEnd(22))].join(' '));
   for (const c of CASES) {

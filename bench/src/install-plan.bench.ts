@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { startTestKernel, type TestKernel } from '@mortise/kernel';
 import { DigestRoutedPackages, PackageStore, packExtension } from '@mortise/registry';
 import { writeExtensionPackage } from '@mortise/runtime';
-import { median } from './bench-load.js';
+import { median } from './stats.js';
 
 const rounds = Number(process.argv[2] ?? 9);
 const PING = new URL('./ping.extension.js', import.meta.url);

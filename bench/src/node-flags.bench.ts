@@ -14,7 +14,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { load, type LoadOptions } from './autocannon.js';
 import { cpuMs, rssMb } from './cold-start.js';
-import { median } from './bench-load.js';
+import { median } from './stats.js';
 import { adminToken, createWorkspaceRequests } from './kernel-requests.js';
 
 const VARIANTS = JSON.parse(process.argv[2] ?? '{"default":[],"semi 1 MB":["--max-semi-space-size=1"]}') as Record<
