@@ -1,8 +1,12 @@
+import type { NoteWorkspace } from './workspace-reader.js';
+
 export interface Note {
   id: string;
   text: string;
   author: string;
   createdAt: string;
+  /** The workspace as the kernel described it when the note was written. */
+  workspace: NoteWorkspace;
 }
 
 type Listener = (note: Note) => void;
@@ -17,10 +21,10 @@ export class NotesBook {
     return [...(this.notes.get(workspace) ?? [])];
   }
 
-  add(workspace: string, text: string, author: string): Note {
-    const note: Note = { id: String(this.nextId++), text, author, createdAt: new Date().toISOString() };
-    this.notes.set(workspace, [...this.list(workspace), note]);
-    for (const listener of this.listeners.get(workspace) ?? []) listener(note);
+  add(workspace: NoteWorkspace, text: string, author: string): Note {
+    const note: Note = { id: String(this.nextId++), text, author, createdAt: new Date().toISOString(), workspace };
+    this.notes.set(workspace.name, [...this.list(workspace.name), note]);
+    for (const listener of this.listeners.get(workspace.name) ?? []) listener(note);
     return note;
   }
 

@@ -5,6 +5,7 @@ import { SignJWT, type JWK } from 'jose';
 import { NOTES_AUDIENCE, NOTES_GROUP } from './gateway-objects.js';
 import { createNotesServer } from './notes-server.js';
 import { startNotesProcess } from './testing/notes-process.js';
+import { NO_CREDENTIAL } from './workspace-reader.js';
 
 const ISSUER = 'https://kernel.test';
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -49,7 +50,10 @@ describe(createNotesServer.name, () => {
       body: JSON.stringify({ text: 'hello ws1' }),
     });
     assert.equal(created.status, 201);
-    assert.equal(((await created.json()) as { author: string }).author, 'alice');
+    const note = (await created.json()) as { author: string; workspace: unknown };
+    assert.equal(note.author, 'alice');
+    // Started without a kernel credential: the note is kept and says why the workspace is bare.
+    assert.deepEqual(note.workspace, { name: 'ws1', unresolved: NO_CREDENTIAL });
     const ws1 = (await (await fetch(notes('ws1'), { headers: await identity('bob', 'ws1') })).json()) as {
       items: unknown[];
     };

@@ -2,10 +2,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createIdentityVerifier, type IdentityVerifierOptions, type VerifiedIdentity } from '@mortise/sdk';
 import { NOTES_AUDIENCE, NOTES_GROUP } from './gateway-objects.js';
 import { NotesBook } from './notes-book.js';
+import { createWorkspaceReader, type WorkspaceReader } from './workspace-reader.js';
 
 export interface NotesServerOptions {
   /** The kernel's issuer and JWKS (`<kernel>/oauth/keys`), or a fixed key set. */
   identity: Omit<IdentityVerifierOptions, 'audience'>;
+  /** Describes a note's workspace by asking the kernel; default: no credential, notes say so. */
+  workspaces?: WorkspaceReader;
 }
 
 const NOTES_PATH = new RegExp(`^/kapis/${NOTES_GROUP.replaceAll('.', '\\.')}/v1/workspaces/([^/]+)/notes$`);
@@ -48,11 +51,13 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
  * the identity contract ties a remote service to the platform. Every path
  * except `/healthz` and the static bundle requires a valid identity token;
  * notes are kept per workspace, and the token must have been issued for the
- * workspace the path names (the kernel authorized the caller there).
+ * workspace the path names (the kernel authorized the caller there). A new
+ * note carries its workspace as the service itself read it from the kernel.
  */
 export function createNotesServer(options: NotesServerOptions): Server {
   const verify = createIdentityVerifier({ ...options.identity, audience: NOTES_AUDIENCE });
   const book = new NotesBook();
+  const readWorkspace = options.workspaces ?? createWorkspaceReader(undefined);
 
   const notes = async (
     req: IncomingMessage,
@@ -77,7 +82,7 @@ export function createNotesServer(options: NotesServerOptions): Server {
       if (typeof body.text !== 'string' || body.text.trim() === '') {
         return status(res, 422, 'Invalid', 'a note needs a non-empty "text"');
       }
-      return json(res, 201, book.add(workspace, body.text, who.username));
+      return json(res, 201, book.add(await readWorkspace(workspace), body.text, who.username));
     }
     return status(res, 405, 'MethodNotAllowed', `${req.method} is not supported on notes`);
   };

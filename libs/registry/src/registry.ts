@@ -1,22 +1,17 @@
 import { pathToFileURL } from 'node:url';
-import { AlreadyExistsError, type ExtensionVersion, type Repository } from '@mortise/api';
+import { AlreadyExistsError, type Repository } from '@mortise/api';
 import type { ResourceStore } from '@mortise/store';
 import { Marketplace } from './marketplace/marketplace.js';
 import { PackageStore } from './package/package-store.js';
 import type { PublisherKey, TrustPolicy, TrustedKey } from './package/publisher-key.js';
-import {
-  EXTENSIONS_API_VERSION,
-  REPOSITORY_LABEL,
-  RepositoryRef,
-  SYNC_REQUEST_ANNOTATION,
-} from './repository/catalogue-names.js';
+import { EXTENSIONS_API_VERSION, RepositoryRef, SYNC_REQUEST_ANNOTATION } from './repository/catalogue-names.js';
 import {
   loadOrCreatePublisherKey,
   readTrustedKeyDirectory,
   registryPaths,
   seedRepository,
 } from './repository/local-repository.js';
-import { DirectorySecretSource, repositoryAccess } from './repository/repository-access.js';
+import { DirectorySecretSource, versionAccess } from './repository/repository-access.js';
 import { RepositorySyncController } from './repository/repository-sync.controller.js';
 import type { RegistrySettings } from './registry-settings.schema.js';
 
@@ -55,7 +50,7 @@ export class Registry {
     this.packages = new PackageStore({
       directory: paths.packages,
       policy: () => this.policy(),
-      accessFor: (version) => this.accessFor(version, secrets),
+      accessFor: (version) => versionAccess(options.store, version, secrets),
     });
     this.marketplace = new Marketplace(options.store);
     this.syncController = new RepositorySyncController({
@@ -121,13 +116,5 @@ export class Registry {
         );
       }
     }
-  }
-
-  private async accessFor(version: ExtensionVersion, secrets: DirectorySecretSource) {
-    const name = version.metadata.labels?.[REPOSITORY_LABEL];
-    if (!name) return {};
-    const repository = (await this.options.store.get({ ...RepositoryRef, name }).catch(() => undefined)) as
-      Repository | undefined;
-    return repository ? repositoryAccess(repository, secrets) : {};
   }
 }

@@ -66,3 +66,16 @@ describe(`${InstallSteps.name} dependencies`, () => {
     assert.deepEqual(progress.created, []);
   });
 });
+
+describe(`${InstallSteps.name} dependents`, () => {
+  it('names installed extensions whose version depends on it, skipping versions whose metadata is gone', async () => {
+    const { steps: s } = await steps([planFixture('app'), planFixture('lib'), planFixture('gone')]);
+    assert.deepEqual(await s.dependents('lib'), ['app']);
+  });
+
+  it('fails rather than answer "none" when the store fails', async () => {
+    const { store, steps: s } = await steps([planFixture('app'), planFixture('lib')]);
+    store.get = () => Promise.reject(new Error('the store is unreachable'));
+    await assert.rejects(s.dependents('lib'), /the store is unreachable/);
+  });
+});

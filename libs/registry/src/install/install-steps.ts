@@ -182,13 +182,20 @@ export class InstallSteps {
     }
   }
 
-  /** Installed extensions whose installed version depends on `extension`. */
+  /**
+   * Installed extensions whose installed version depends on `extension`. A
+   * version whose metadata is gone depends on nothing known; a store that
+   * fails fails the question, which guards an uninstall.
+   */
   async dependents(extension: string): Promise<string[]> {
     const { items } = await this.options.store.list(INSTALL_PLAN_KIND);
     const found: string[] = [];
     for (const other of items as InstallPlan[]) {
       if (other.metadata.name === extension || other.metadata.deletionTimestamp || !other.status?.version) continue;
-      const v = await this.versionOf(other.spec.extension.name, other.status.version).catch(() => undefined);
+      const v = await getIfExists<ExtensionVersion>(
+        this.options.store,
+        versionRef(other.spec.extension.name, other.status.version),
+      );
       if (v?.spec.dependencies?.[extension] !== undefined) found.push(other.metadata.name);
     }
     return found;

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidError, type Repository } from '@mortise/api';
+import { InvalidError, type ExtensionVersion, type Repository } from '@mortise/api';
+import { getIfExists, type ResourceStore } from '@mortise/store';
 import type { LocationAccess } from '../package/location-reader.js';
+import { REPOSITORY_LABEL, RepositoryRef } from './catalogue-names.js';
 
 /** Where `basicAuth.secretRef` is resolved: a secret's keys by name. */
 export interface SecretSource {
@@ -52,4 +54,21 @@ export async function repositoryAccess(
     access.basicAuth = { username: values.username, password: values.password };
   }
   return access;
+}
+
+/**
+ * What a version's package is fetched with: the access of the repository it
+ * was synced from; none for a version of no repository, or of one since
+ * deleted. A store that fails fails the fetch, rather than sending it
+ * without the credentials it needs.
+ */
+export async function versionAccess(
+  store: ResourceStore,
+  version: ExtensionVersion,
+  secrets: SecretSource | undefined,
+): Promise<LocationAccess> {
+  const name = version.metadata.labels?.[REPOSITORY_LABEL];
+  if (!name) return {};
+  const repository = await getIfExists<Repository>(store, { ...RepositoryRef, name });
+  return repository ? repositoryAccess(repository, secrets) : {};
 }
