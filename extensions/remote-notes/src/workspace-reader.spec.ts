@@ -1,7 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { NO_CREDENTIAL, createWorkspaceReader, kernelCredentialFromEnv } from './workspace-reader.js';
 
 const CLIENT = { clientId: 'ext-remote-notes', clientSecret: 's3cret' };
@@ -98,5 +101,18 @@ describe(kernelCredentialFromEnv.name, () => {
       clientId: 'ext-x',
       clientSecret: 's',
     });
+  });
+
+  it('reads a secret file at each token request: a rotated file is used without a restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'notes-secret-'));
+    const file = join(dir, 'client-secret');
+    const credential = kernelCredentialFromEnv({ MORTISE_CLIENT_SECRET_FILE: file }, 'http://kernel');
+    assert.ok(credential && typeof credential.clientSecret === 'function');
+    await assert.rejects(Promise.resolve(credential.clientSecret()), { code: 'ENOENT' });
+    await writeFile(file, 'first\n');
+    assert.equal(await credential.clientSecret(), 'first', 'the trailing newline of a mounted file is not part of it');
+    await writeFile(file, 'rotated');
+    assert.equal(await credential.clientSecret(), 'rotated');
+    await rm(dir, { recursive: true });
   });
 });

@@ -1,4 +1,5 @@
-import { createKernelTokenSource } from '@mortise/sdk';
+import { readFile } from 'node:fs/promises';
+import { createKernelTokenSource, type KernelTokenSourceOptions } from '@mortise/sdk';
 import { EXTENSION_NAME } from './gateway-objects.js';
 
 /** The workspace a note was written in, as the kernel describes it. */
@@ -16,7 +17,8 @@ export interface KernelCredential {
   kernelUrl: string;
   /** `ext-remote-notes`. */
   clientId: string;
-  clientSecret: string;
+  /** The secret, or how to read it at each token request (a mounted file, which rotation rewrites). */
+  clientSecret: KernelTokenSourceOptions['clientSecret'];
   /** For tests; default the global `fetch`. */
   fetch?: typeof fetch;
 }
@@ -27,15 +29,19 @@ const KERNEL_TIMEOUT_MS = 3000;
 export type WorkspaceReader = (workspace: string) => Promise<NoteWorkspace>;
 
 export const NO_CREDENTIAL =
-  'the service has no kernel credential: set MORTISE_CLIENT_SECRET (from `mortise credentials remote-notes`)';
+  'the service has no kernel credential: set MORTISE_CLIENT_SECRET_FILE or MORTISE_CLIENT_SECRET (from `mortise credentials remote-notes`)';
 
 /**
  * The credential from the environment: `MORTISE_KERNEL_URL` (default
- * `issuer`), `MORTISE_CLIENT_ID` (default `ext-remote-notes`) and
- * `MORTISE_CLIENT_SECRET`; undefined without a secret.
+ * `issuer`), `MORTISE_CLIENT_ID` (default `ext-remote-notes`), and the
+ * secret: `MORTISE_CLIENT_SECRET_FILE`, a file read at each token request
+ * (a mounted Kubernetes Secret: a rotated secret is picked up without a
+ * restart; until the file exists, the kernel is not asked), else
+ * `MORTISE_CLIENT_SECRET`; undefined with neither.
  */
 export function kernelCredentialFromEnv(env: NodeJS.ProcessEnv, issuer: string): KernelCredential | undefined {
-  const clientSecret = env.MORTISE_CLIENT_SECRET;
+  const file = env.MORTISE_CLIENT_SECRET_FILE;
+  const clientSecret = file ? () => readFile(file, 'utf8').then((text) => text.trim()) : env.MORTISE_CLIENT_SECRET;
   if (!clientSecret) return undefined;
   return {
     kernelUrl: env.MORTISE_KERNEL_URL ?? issuer,

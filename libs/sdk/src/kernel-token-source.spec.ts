@@ -59,4 +59,41 @@ describe(createKernelTokenSource.name, () => {
       return true;
     });
   });
+
+  it('asks a secret function at every token request, so a rotated secret is used after invalidate', async () => {
+    const endpoint = tokenEndpoint();
+    let secret = 'first';
+    const source = createKernelTokenSource({
+      tokenUrl: TOKEN_URL,
+      clientId: 'ext-notes',
+      clientSecret: () => Promise.resolve(secret),
+      fetch: endpoint.stub,
+    });
+    const basicOf = (s: string) => `Basic ${Buffer.from(`ext-notes:${s}`).toString('base64')}`;
+    const sentWith = (i: number) => (endpoint.requests[i]?.init.headers as Record<string, string>)['authorization'];
+    assert.equal(await source.token(), 't1');
+    secret = 'rotated';
+    assert.equal(await source.token(), 't1', 'a cached token needs no secret');
+    source.invalidate();
+    assert.equal(await source.token(), 't2');
+    assert.deepEqual([sentWith(0), sentWith(1)], [basicOf('first'), basicOf('rotated')]);
+  });
+
+  it('fails the token request when the secret cannot be had, and asks again next time', async () => {
+    const endpoint = tokenEndpoint();
+    let available = false;
+    const source = createKernelTokenSource({
+      tokenUrl: TOKEN_URL,
+      clientId: 'ext-notes',
+      clientSecret: () => {
+        if (!available) throw new Error('the secret file is not there yet');
+        return 'late';
+      },
+      fetch: endpoint.stub,
+    });
+    await assert.rejects(source.token(), /the secret file is not there yet/);
+    assert.equal(endpoint.requests.length, 0, 'nothing was sent without a secret');
+    available = true;
+    assert.equal(await source.token(), 't1');
+  });
 });

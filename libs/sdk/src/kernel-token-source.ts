@@ -5,8 +5,14 @@ export interface KernelTokenSourceOptions {
   tokenUrl: string | URL;
   /** `ext-<extension>`, from `mortise credentials <extension>`. */
   clientId: string;
-  /** The client secret; keep it in a secret store, never in code or logs. */
-  clientSecret: string;
+  /**
+   * The client secret; keep it in a secret store, never in code or logs. A
+   * function is asked again at every token request, so a secret read from a
+   * mounted file (a Kubernetes Secret volume) can be rotated without a
+   * restart: after rotation the kernel refuses the old token, `invalidate()`
+   * and the next `token()` use the new secret.
+   */
+  clientSecret: string | (() => string | Promise<string>);
   /** Ask for a new token this long before the current one expires. Default 60 s. */
   renewBeforeSeconds?: number;
   /** For tests; default the global `fetch`. */
@@ -40,13 +46,15 @@ export function createKernelTokenSource(options: KernelTokenSourceOptions): Kern
   const fetchToken = options.fetch ?? fetch;
   const now = options.now ?? Date.now;
   const renewBeforeMs = (options.renewBeforeSeconds ?? 60) * 1000;
-  const basic = Buffer.from(
-    `${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`,
-  ).toString('base64');
+  const { clientSecret } = options;
+  const basicOf = (secret: string): string =>
+    Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(secret)}`).toString('base64');
+  const fixed = typeof clientSecret === 'string' ? basicOf(clientSecret) : undefined;
   let cached: { token: string; renewAt: number } | undefined;
   let pending: Promise<string> | undefined;
 
   const request = async (): Promise<string> => {
+    const basic = fixed ?? basicOf(await (clientSecret as () => string | Promise<string>)());
     const response = await fetchToken(options.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
