@@ -41,7 +41,8 @@ export function userAdmission(identity: Identity): AdmissionPlugin {
         if (!stored.metadata.deletionTimestamp) await identity.users.afterUserDeleted(stored.metadata.name);
         return;
       }
-      await identity.users.afterUserWritten(stored, hashes.get(request));
+      if (request.operation === 'create') await identity.users.afterUserCreated(stored, hashes.get(request));
+      else await identity.users.afterUserWritten(stored, hashes.get(request));
     },
   };
 }

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ForbiddenError, InvalidError, UnauthorizedError } from '@mortise/api';
+import { ForbiddenError, InvalidError, NotFoundError, UnauthorizedError } from '@mortise/api';
 import { bootstrapAdmin } from './admin-bootstrap.js';
 import { PASSWORD_CREDENTIAL_KIND, USER_KIND, type User } from './iam-kinds.js';
 import { UserService } from './user.service.js';
@@ -36,6 +36,18 @@ describe(UserService.name, () => {
         await assert.rejects(fx.identity.users.createWithPassword(userObject(name, spec)), InvalidError, name);
       }
     });
+  });
+
+  it("never lets a new user without a password inherit a predecessor's password", async () => {
+    await createUser(fx.identity, 'dora', 'old password');
+    // The User goes, but its credential stays: the cleanup after the delete failed.
+    await fx.store.delete({ ...USER_KIND, name: 'dora' });
+    await fx.identity.users.createWithPassword(userObject('dora'));
+    await assert.rejects(
+      fx.identity.login.login({ ip: '127.0.0.1' }, 'dora', 'old password'),
+      /invalid username or password/,
+    );
+    await assert.rejects(fx.store.get({ ...PASSWORD_CREDENTIAL_KIND, name: 'dora' }), NotFoundError);
   });
 
   describe('password change', () => {

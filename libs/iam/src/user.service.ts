@@ -6,7 +6,7 @@ import {
   type Resource,
   type StatusCause,
 } from '@mortise/api';
-import { getIfExists, type ResourceStore } from '@mortise/store';
+import { deleteIfExists, getIfExists, type ResourceStore } from '@mortise/store';
 import type { UserAccess } from './user-access.js';
 import type { AccountLockout } from './account-lockout.js';
 import type { IamConfig } from './iam-config.js';
@@ -94,6 +94,18 @@ export class UserService {
   }
 
   /** After a User was created or changed: keep the view current and end sessions of a disabled user. */
+  /**
+   * After a User was created. Without a password of its own it must not
+   * inherit one: a credential still stored under its name (its predecessor's,
+   * if that cleanup failed) goes.
+   */
+  async afterUserCreated(user: Resource, passwordHash?: string): Promise<void> {
+    if (passwordHash === undefined) {
+      await deleteIfExists(this.store, { ...PASSWORD_CREDENTIAL_KIND, name: user.metadata.name });
+    }
+    await this.afterUserWritten(user, passwordHash);
+  }
+
   async afterUserWritten(user: Resource, passwordHash?: string): Promise<void> {
     this.identities.noteUser(user);
     const { spec, status } = user as User;
@@ -114,7 +126,7 @@ export class UserService {
   async afterUserDeleted(username: string): Promise<void> {
     this.identities.noteUserDeleted(username);
     await this.sessions.revokeAllOf(username, 'user deleted');
-    await this.store.delete({ ...PASSWORD_CREDENTIAL_KIND, name: username }).catch(() => undefined);
+    await deleteIfExists(this.store, { ...PASSWORD_CREDENTIAL_KIND, name: username });
     await this.records.removeAll(username);
     await this.lockout.reset(username);
   }
@@ -169,7 +181,7 @@ export class UserService {
   async createWithPassword(user: User): Promise<User> {
     const { user: admitted, passwordHash } = await this.admitNewUser(user);
     const created = (await this.store.create(admitted)) as User;
-    await this.afterUserWritten(created, passwordHash);
+    await this.afterUserCreated(created, passwordHash);
     return created;
   }
 
