@@ -23,6 +23,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
  * server's own threads: too short a warm-up measures the compiler.
  */
 const WARMUP_S = Number(process.env.BENCH_WARMUP ?? 4);
+/** Node flags for the proxies under test (not the upstream), e.g. `--single-threaded-gc`: `BENCH_PROXY_NODE_FLAGS`. */
+const PROXY_NODE_FLAGS = (process.env.BENCH_PROXY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 interface Server {
   url: string;
@@ -32,7 +34,7 @@ interface Server {
 
 async function start(kind: string, upstream = ''): Promise<Server> {
   const script = fileURLToPath(new URL('./gateway/proxy-process.js', import.meta.url));
-  const command = [process.execPath, script, kind, upstream];
+  const command = [process.execPath, ...(kind === 'upstream' ? [] : PROXY_NODE_FLAGS), script, kind, upstream];
   // `taskset` execs node in place: same pid, same IPC channel, every thread on the chosen CPUs.
   if (CPU_PINNING) command.unshift('taskset', '-c', kind === 'upstream' ? CPU_PINNING.rest : CPU_PINNING.server);
   const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
