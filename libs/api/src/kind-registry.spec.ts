@@ -35,6 +35,23 @@ describe(KindRegistry.name, () => {
     assert.equal(registry.list().length, 2);
   });
 
+  it('forgets an unregistered kind by plural and kind, keeping its neighbours, and takes it back', () => {
+    const registry = new KindRegistry();
+    const gadget = widget({ kind: 'Gadget', plural: 'gadgets', singular: 'gadget' });
+    registry.register(widget());
+    registry.register(gadget);
+    registry.unregister('widgets.example.com', 'Widget');
+    assert.equal(registry.findByPlural('widgets.example.com', UserKind.version, 'widgets'), undefined);
+    assert.equal(registry.findByKind('widgets.example.com', 'Widget'), undefined);
+    assert.equal(registry.findByPlural('widgets.example.com', UserKind.version, 'gadgets'), gadget);
+    registry.unregister('widgets.example.com', 'Gadget');
+    assert.equal(registry.findByPlural('widgets.example.com', UserKind.version, 'gadgets'), undefined);
+    assert.deepEqual(registry.list(), []);
+    registry.register(widget({ version: 'v2' }));
+    assert.equal(registry.findByPlural('widgets.example.com', 'v2', 'widgets')?.kind, 'Widget');
+    assert.equal(registry.findByPlural('widgets.example.com', UserKind.version, 'widgets'), undefined);
+  });
+
   it('refuses a group claimed by another owner', () => {
     const groups = new ApiGroupRegistry();
     const registry = new KindRegistry(groups);
