@@ -9,8 +9,8 @@ declare module 'fastify' {
     requestInfo: RequestInfo;
     /** Set by the authorization stage; null for public paths or without an authorizer. */
     decision: Decision | null;
-    /** `process.hrtime.bigint()` when the request arrived. */
-    receivedAt: bigint;
+    /** `performance.now()` when the request arrived (a number: a bigint timestamp allocates). */
+    receivedAt: number;
     /** The dispatcher that answered (`extension/<name>`), when the kernel handed the request on. */
     dispatchedTo: string | null;
   }

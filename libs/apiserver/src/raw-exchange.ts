@@ -17,7 +17,7 @@ export interface PipelineRequest {
   caller: Caller;
   requestInfo: RequestInfo;
   decision: Decision | null;
-  receivedAt: bigint;
+  receivedAt: number;
   dispatchedTo: string | null;
 }
 
@@ -44,7 +44,7 @@ export class RawExchange implements PipelineRequest {
     public requestInfo: RequestInfo,
     /** The dispatcher that owns the path (its group's guards are still to be asked). */
     readonly owner: GroupDispatcher,
-    public receivedAt: bigint,
+    public receivedAt: number,
     private readonly logger: Logger | undefined,
   ) {
     this.ip = req.socket.remoteAddress ?? '';

@@ -161,14 +161,14 @@ export class RequestPipeline {
   install(app: FastifyInstance): void {
     app.decorateRequest('caller', null as unknown as Caller);
     app.decorateRequest('requestInfo', null as unknown as RequestInfo);
-    app.decorateRequest('receivedAt', 0n);
+    app.decorateRequest('receivedAt', 0);
     app.decorateRequest('dispatchedTo', null);
     app.decorateRequest('decision', null);
 
     // One callback-style hook for every stage: a request whose credential
     // and decision are cached passes without a promise or a microtask.
     app.addHook('onRequest', (request, reply, done) => {
-      request.receivedAt = process.hrtime.bigint();
+      request.receivedAt = performance.now();
       void reply.header(REQUEST_ID_HEADER, request.id);
       request.requestInfo =
         (request.raw as CarriesInfo)[RESOLVED_INFO] ?? resolveRequestInfo(request.method, request.url);
@@ -194,7 +194,7 @@ export class RequestPipeline {
    */
   serveRaw(req: IncomingMessage, res: ServerResponse, next: RawRequestHandler): void {
     if (this.closing || this.dispatchers === undefined) return next(req, res);
-    const receivedAt = process.hrtime.bigint();
+    const receivedAt = performance.now();
     const info = resolveRequestInfo(req.method ?? 'GET', req.url ?? '/');
     const owner = this.dispatchers.owner(info);
     if (owner === undefined) {
@@ -322,13 +322,14 @@ export class RequestPipeline {
 
   private complete(request: PipelineRequest, statusCode: number, route: string | undefined): void {
     if (this.observers.length === 0) return;
-    const started = request.receivedAt || process.hrtime.bigint();
+    const now = performance.now();
+    const started = request.receivedAt || now;
     const completed: CompletedRequest = {
       requestId: request.id,
       method: request.method,
       route: route ?? request.dispatchedTo ?? 'unmatched',
       statusCode,
-      seconds: Number(process.hrtime.bigint() - started) / 1e9,
+      seconds: (now - started) / 1000,
       caller: request.caller ?? undefined,
       info: request.requestInfo ?? undefined,
       decision: request.decision ?? null,
