@@ -93,7 +93,6 @@ export class UserService {
     return user;
   }
 
-  /** After a User was created or changed: keep the view current and end sessions of a disabled user. */
   /**
    * After a User was created. Without a password of its own it must not
    * inherit one: a credential still stored under its name (its predecessor's,
@@ -106,6 +105,7 @@ export class UserService {
     await this.afterUserWritten(user, passwordHash);
   }
 
+  /** After a User was created or changed: keep the view current and end sessions of a disabled user. */
   async afterUserWritten(user: Resource, passwordHash?: string): Promise<void> {
     this.identities.noteUser(user);
     const { spec, status } = user as User;
