@@ -47,14 +47,15 @@ export function createKernelTokenSource(options: KernelTokenSourceOptions): Kern
   const now = options.now ?? Date.now;
   const renewBeforeMs = (options.renewBeforeSeconds ?? 60) * 1000;
   const { clientSecret } = options;
-  const basicOf = (secret: string): string =>
-    Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(secret)}`).toString('base64');
-  const fixed = typeof clientSecret === 'string' ? basicOf(clientSecret) : undefined;
+  const secretNow = typeof clientSecret === 'string' ? () => clientSecret : clientSecret;
   let cached: { token: string; renewAt: number } | undefined;
   let pending: Promise<string> | undefined;
 
   const request = async (): Promise<string> => {
-    const basic = fixed ?? basicOf(await (clientSecret as () => string | Promise<string>)());
+    const secret = await secretNow();
+    const basic = Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(secret)}`).toString(
+      'base64',
+    );
     const response = await fetchToken(options.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
