@@ -38,6 +38,12 @@ export interface AuthenticationRequest {
   url: string;
   headers: Record<string, string | string[] | undefined>;
   ip: string;
+  /**
+   * The connection the request came on, when there is one: a strategy may
+   * remember the credential it last checked there, as a keep-alive client
+   * sends the same one on every request.
+   */
+  readonly socket?: object;
 }
 
 /**
@@ -69,19 +75,19 @@ export type RequestScope = 'global' | 'workspace' | 'namespace';
 
 /** What a request asks to do, resolved from its method and path. */
 export interface RequestInfo {
-  isResourceRequest: boolean;
+  readonly isResourceRequest: boolean;
   /** Path without the query string. */
-  path: string;
-  verb: RequestVerb;
-  apiGroup: string;
-  apiVersion: string;
-  resource: string;
-  subresource: string;
-  name: string;
-  scope: RequestScope;
-  workspace: string;
+  readonly path: string;
+  readonly verb: RequestVerb;
+  readonly apiGroup: string;
+  readonly apiVersion: string;
+  readonly resource: string;
+  readonly subresource: string;
+  readonly name: string;
+  readonly scope: RequestScope;
+  readonly workspace: string;
   /** The project (the `namespaces/{ns}` segment). */
-  project: string;
+  readonly project: string;
 }
 
 /** What a request for a path outside the resource API asks: the path, with the lowercased method as verb. */

@@ -12,7 +12,7 @@ import {
 } from '@mortise/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@mortise/observability';
-import { resolveRequestInfo } from '@mortise/authz';
+import { RequestInfoCache } from '@mortise/authz';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticate } from './authenticate.js';
 import { authorize } from './authorize.js';
@@ -87,6 +87,8 @@ export class RequestPipeline {
   private closing = false;
   /** The `close` listener of every raw request's response (one function; the exchange rides on the response). */
   private readonly rawResponseClosed: (this: CarriesExchange) => void;
+  /** One shared RequestInfo per method and URL; the authorizer caches decisions by it. */
+  private readonly requestInfos = new RequestInfoCache();
 
   constructor(options: RequestPipelineOptions = {}) {
     this.dispatchers = options.dispatchers;
@@ -171,7 +173,7 @@ export class RequestPipeline {
       request.receivedAt = performance.now();
       void reply.header(REQUEST_ID_HEADER, request.id);
       request.requestInfo =
-        (request.raw as CarriesInfo)[RESOLVED_INFO] ?? resolveRequestInfo(request.method, request.url);
+        (request.raw as CarriesInfo)[RESOLVED_INFO] ?? this.requestInfos.resolve(request.method, request.url);
       this.begin(request, reply, FASTIFY, done);
     });
     app.addHook('onResponse', (request, reply, done) => {
@@ -195,7 +197,7 @@ export class RequestPipeline {
   serveRaw(req: IncomingMessage, res: ServerResponse, next: RawRequestHandler): void {
     if (this.closing || this.dispatchers === undefined) return next(req, res);
     const receivedAt = performance.now();
-    const info = resolveRequestInfo(req.method ?? 'GET', req.url ?? '/');
+    const info = this.requestInfos.resolve(req.method ?? 'GET', req.url ?? '/');
     const owner = this.dispatchers.owner(info);
     if (owner === undefined) {
       (req as CarriesInfo)[RESOLVED_INFO] = info;

@@ -14,6 +14,7 @@ export * from './rbac-admission.js';
 export * from './audit/audit-event.js';
 export * from './audit/audit-log.js';
 export * from './request-info.js';
+export * from './request-info-cache.js';
 export * from './http/pipeline-request.js';
 export * from './http/access-review.controller.js';
 export * from './http/audit-events.controller.js';
