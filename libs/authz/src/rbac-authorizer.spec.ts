@@ -161,6 +161,16 @@ describe(RbacAuthorizer.name, () => {
       assert.equal(authz.authorize(carol, check).allowed, false);
     });
 
+    it('decides a RequestInfo shared between requests per caller, and again after a change', () => {
+      const shared = request('delete', 'widgets', { project: 'p2', name: 'a' });
+      assert.equal(authz.authorize(caller('bob'), shared).allowed, false);
+      assert.equal(authz.authorize(caller('carol'), shared).allowed, false);
+      // p2 moves into w1, where bob is admin: the same object is now allowed to him, still not to carol.
+      add(index, project('p2', 'w1'));
+      assert.equal(authz.authorize(caller('bob'), shared).allowed, true);
+      assert.equal(authz.authorize(caller('carol'), shared).allowed, false);
+    });
+
     it('keeps cached decisions when only status or timestamps of a user change', () => {
       const user = add(index, {
         apiVersion: 'iam.mortise.io/v1',

@@ -31,6 +31,8 @@ interface AbilityEntry {
   /** The API key's own rules, when it narrows its owner's rights. */
   restriction: CompiledAbility | undefined;
   decisions: Map<string, AuthzDecision>;
+  /** The same decisions by RequestInfo object: the pipeline shares one per method and URL, so a hit needs no key. */
+  byInfo: WeakMap<RequestInfo, AuthzDecision>;
 }
 
 const DENIED_REASON = 'no role bound to the user grants it';
@@ -86,7 +88,12 @@ export class RbacAuthorizer implements Authorizer {
       entry = this.entryFor(this.principalOf(caller));
       this.byCaller.set(caller, entry);
     }
-    return this.decideWith(entry, info);
+    let decision = entry.byInfo.get(info);
+    if (decision === undefined) {
+      decision = this.decideWith(entry, info);
+      entry.byInfo.set(info, decision);
+    }
+    return decision;
   }
 
   /** The decision for any principal, e.g. in an access review about another user. */
@@ -189,6 +196,7 @@ export class RbacAuthorizer implements Authorizer {
       owner: compileGrants(grants, principal.username),
       restriction: keyGrant && compileGrants([keyGrant], principal.username),
       decisions: new Map(),
+      byInfo: new WeakMap(),
     };
   }
 
