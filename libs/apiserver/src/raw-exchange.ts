@@ -13,6 +13,7 @@ export interface PipelineRequest {
   readonly url: string;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly ip: string;
+  readonly socket?: object;
   readonly log: { warn(bindings: object, message: string): void; error(bindings: object, message: string): void };
   caller: Caller;
   requestInfo: RequestInfo;
@@ -60,6 +61,10 @@ export class RawExchange implements PipelineRequest {
 
   get headers(): IncomingMessage['headers'] {
     return this.req.headers;
+  }
+
+  get socket(): IncomingMessage['socket'] {
+    return this.req.socket;
   }
 
   get log(): PipelineRequest['log'] {

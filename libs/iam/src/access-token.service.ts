@@ -29,7 +29,8 @@ export interface IssuedAccessToken {
   expiresIn: number;
 }
 
-interface VerifiedToken {
+/** A token whose signature and claims were checked; revocation is checked at every use. */
+export interface VerifiedToken {
   caller: Caller;
   sid: string;
   expiresAt: number;
@@ -113,6 +114,25 @@ export class AccessTokenService {
     }
   }
 
+  /**
+   * A token verified as `verify` does, for a caller that keeps it (the bearer
+   * strategy, per connection) and passes it to `reverify` later.
+   */
+  verifiedToken(token: string): VerifiedToken {
+    return this.verifyEntry(token);
+  }
+
+  /**
+   * The caller of a token verified before, after the checks every use of a
+   * token passes (session, user); undefined once it has expired, when it must
+   * be verified again.
+   */
+  reverify(entry: VerifiedToken): Caller | undefined {
+    if (entry.expiresAt <= this.clock.now()) return undefined;
+    this.checkCurrent(entry);
+    return entry.caller;
+  }
+
   private verifyEntry(token: string): VerifiedToken {
     const now = this.clock.now();
     let entry = this.cache.get(token, now);
@@ -130,13 +150,18 @@ export class AccessTokenService {
       };
       this.cache.set(token, entry);
     }
+    this.checkCurrent(entry);
+    return entry;
+  }
+
+  /** What every use of a token checks, cached or not: revocation applies on the next request. */
+  private checkCurrent(entry: VerifiedToken): void {
     if (this.identities.isSessionRevoked(entry.sid)) throw new UnauthorizedError('the token has been revoked');
     if (!this.identities.activeIdentity(entry.caller.user.username, entry.caller.user.uid)) {
       throw new UnauthorizedError(
         'the token belongs to a user who is disabled or no longer exists, or to a client whose secret was replaced',
       );
     }
-    return entry;
   }
 
   private verifySignature(token: string): AccessTokenClaims {
