@@ -1,6 +1,7 @@
 /**
  * Child process of extension-dispatch.bench: a bare Nest app, the in-memory
- * kernel and a real kernel hosting the same handler, plus the hijack-only floor.
+ * kernel and a real kernel hosting the same handler, plus the hijack-only floor
+ * and bare with a fixed busy wait added (what a few µs of added work costs).
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
@@ -52,11 +53,30 @@ root.addHook('onRequest', async (request, reply) => {
   return reply;
 });
 
+/**
+ * Bare with `micros` of busy waiting before the route: calibrates the
+ * measure, whose CPU per request grows by more than the work added (the
+ * network stack costs more per request as the server slows).
+ */
+async function bareWithAddedWork(micros: number): Promise<string> {
+  const app = await NestFactory.create(PingModule, new FastifyAdapter(), { logger: false });
+  app.setGlobalPrefix(`kapis/${GROUP}/v1`);
+  (app.getHttpAdapter().getInstance() as FastifyInstance).addHook('onRequest', (_request, _reply, done) => {
+    const until = performance.now() + micros / 1000;
+    while (performance.now() < until);
+    done();
+  });
+  await app.listen(0, '127.0.0.1');
+  return `${await app.getUrl()}${PATH}`;
+}
+
 const sides = {
   bare: { url: `${await bare.getUrl()}${PATH}`, headers: {} },
   floor: { url: `${await root.listen({ port: 0, host: '127.0.0.1' })}${PATH}`, headers: {} },
   memory: { url: `${await memory.listen()}${PATH}`, headers: { authorization: 'Bearer bench' } },
   kernel: { url: `${kernel.url}${PATH}`, headers: { authorization: `Bearer ${kernel.adminToken}` } },
+  bare3us: { url: await bareWithAddedWork(3), headers: {} },
+  bare6us: { url: await bareWithAddedWork(6), headers: {} },
 };
 for (const { url, headers } of Object.values(sides)) {
   const res = await fetch(url, { headers });

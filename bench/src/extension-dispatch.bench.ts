@@ -9,7 +9,9 @@
  *   kernel  the real kernel's pipeline (the goal is measured here)
  *   memory  the in-memory kernel of the SDK harness
  *   floor   a root Fastify hijacking into a Nest sub-app, no kernel work
- * Env: DISPATCH_SIDES=kernel,memory,floor picks sides (default all);
+ *   bare3us, bare6us  bare with 3 or 6 µs of busy waiting added: how much
+ *           server CPU per request a known amount of added work shows as
+ * Env: DISPATCH_SIDES=kernel,memory,floor picks sides (default those three);
  * DISPATCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p" passes Node flags
  * to the server process (profile it); BENCH_PIN=1 gives the server a CPU of
  * its own and the load generator the others (see `cpu-pinning.ts`);
