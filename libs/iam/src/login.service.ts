@@ -2,7 +2,6 @@ import type { UserInfo } from '@mortise/api';
 import { getIfExists, type ResourceStore } from '@mortise/store';
 import type { AccountLockout } from './account-lockout.js';
 import { PASSWORD_CREDENTIAL_KIND, USER_KIND, type PasswordCredential, type User } from './iam-kinds.js';
-import { credentialOf } from './password-credential.js';
 import type { LoginAttempt, LoginRecordService } from './login-record.service.js';
 import { OAuthError } from './oauth-error.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -53,10 +52,8 @@ export class LoginService {
         `the account is temporarily locked after repeated failed logins; try again after ${new Date(lockEnd).toISOString()}`,
       );
     }
-    const credential = credentialOf(
-      user,
-      user && (await getIfExists<PasswordCredential>(this.store, { ...PASSWORD_CREDENTIAL_KIND, name: username })),
-    );
+    const credential =
+      user && (await getIfExists<PasswordCredential>(this.store, { ...PASSWORD_CREDENTIAL_KIND, name: username }));
     if (!(await this.hasher.verifyOrBurn(credential?.spec.hash, password))) {
       // A store that cannot count does not change the answer; the rate limit still holds.
       const lockedUntil = await this.lockout.recordFailure(username, now).catch(() => undefined);

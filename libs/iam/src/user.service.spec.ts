@@ -50,44 +50,6 @@ describe(UserService.name, () => {
     await assert.rejects(fx.store.get({ ...PASSWORD_CREDENTIAL_KIND, name: 'dora' }), NotFoundError);
   });
 
-  describe("a predecessor's password left behind", () => {
-    const leaveCredentialOf = async (name: string, password: string) => {
-      await createUser(fx.identity, name, password);
-      // The User goes, but its credential stays: the cleanup after the delete failed.
-      await fx.store.delete({ ...USER_KIND, name });
-    };
-
-    it('records the uid of the user a password is set for', async () => {
-      const user = await createUser(fx.identity, 'fern', 'fern password');
-      const credential = await fx.store.get({ ...PASSWORD_CREDENTIAL_KIND, name: 'fern' });
-      assert.equal((credential.spec as { userUid?: string }).userUid, user.uid);
-    });
-
-    it('opens neither login nor a password change for a new user of the same name, however it was created', async () => {
-      await leaveCredentialOf('gale', 'old password');
-      // Created straight in the store (a restore, another replica): no create-time cleanup ran.
-      const created = await fx.store.create(userObject('gale'));
-      await assert.rejects(
-        fx.identity.login.login({ ip: '127.0.0.1' }, 'gale', 'old password'),
-        /invalid username or password/,
-      );
-      const gale = callerFor({ username: 'gale', uid: created.metadata.uid ?? '', groups: [] });
-      await assert.rejects(
-        fx.identity.users.changePassword(gale, 'gale', { currentPassword: 'old password', password: 'new password 1' }),
-        UnauthorizedError,
-      );
-    });
-
-    it('still accepts a credential stored before uids were recorded', async () => {
-      await createUser(fx.identity, 'hale', 'hale password');
-      const credential = await fx.store.get({ ...PASSWORD_CREDENTIAL_KIND, name: 'hale' });
-      const { userUid: _recorded, ...legacySpec } = credential.spec as { userUid?: string };
-      await fx.store.update({ ...credential, spec: legacySpec });
-      const user = await fx.identity.login.login({ ip: '127.0.0.1' }, 'hale', 'hale password');
-      assert.equal(user.username, 'hale');
-    });
-  });
-
   describe('password change', () => {
     it('needs the current password from the user, not from an admin, and refuses other users', async () => {
       const bob = callerFor(await createUser(fx.identity, 'bob', 'first password'));

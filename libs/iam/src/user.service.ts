@@ -21,7 +21,6 @@ import {
 import type { IdentityView } from './identity-view.js';
 import type { LoginRecordService } from './login-record.service.js';
 import type { PasswordHasher } from './password-hasher.js';
-import { credentialOf } from './password-credential.js';
 import { checkPasswordPolicy } from './password-policy.js';
 import type { RefreshTokenService } from './refresh-token.service.js';
 import { SYSTEM_CLOCK, type Clock } from './clock.js';
@@ -110,7 +109,7 @@ export class UserService {
   async afterUserWritten(user: Resource, passwordHash?: string): Promise<void> {
     this.identities.noteUser(user);
     const { spec, status } = user as User;
-    if (passwordHash !== undefined) await this.storePassword(user, passwordHash);
+    if (passwordHash !== undefined) await this.storePassword(user.metadata.name, passwordHash);
     if (spec.disabled) await this.sessions.revokeAllOf(user.metadata.name, 'user disabled');
     // `state` follows `spec.disabled`; a lock (status only) is left to run out or be unlocked.
     const state = spec.disabled ? 'Disabled' : status?.state === 'Locked' ? 'Locked' : 'Active';
@@ -138,10 +137,10 @@ export class UserService {
     // Someone allowed to set another user's password resets it; everyone proves the old one for their own.
     const resetByAdmin = caller.user.username !== username;
     if (!resetByAdmin) {
-      const credential = credentialOf(
-        user,
-        await getIfExists<PasswordCredential>(this.store, { ...PASSWORD_CREDENTIAL_KIND, name: username }),
-      );
+      const credential = await getIfExists<PasswordCredential>(this.store, {
+        ...PASSWORD_CREDENTIAL_KIND,
+        name: username,
+      });
       if (typeof change.currentPassword !== 'string' || change.currentPassword === '') {
         throw new InvalidError('the current password is required', {
           causes: [{ reason: 'FieldValueRequired', field: 'currentPassword', message: 'give the current password' }],
@@ -157,7 +156,7 @@ export class UserService {
       this.config.passwordMinLength,
     );
     if (causes.length > 0) throw new InvalidError('the new password is not acceptable', { name: username, causes });
-    await this.storePassword(user, await this.hasher.hash(change.password));
+    await this.storePassword(username, await this.hasher.hash(change.password));
     await this.sessions.revokeAllOf(username, 'password changed');
   }
 
@@ -186,16 +185,12 @@ export class UserService {
     return created;
   }
 
-  private async storePassword(user: Resource, hash: string): Promise<void> {
+  private async storePassword(username: string, hash: string): Promise<void> {
     const credential: PasswordCredential = {
       apiVersion: IAM_API_VERSION,
       kind: PASSWORD_CREDENTIAL_KIND.kind,
-      metadata: { name: user.metadata.name },
-      spec: {
-        hash,
-        changedAt: new Date(this.clock.now()).toISOString(),
-        ...(user.metadata.uid ? { userUid: user.metadata.uid } : {}),
-      },
+      metadata: { name: username },
+      spec: { hash, changedAt: new Date(this.clock.now()).toISOString() },
     };
     try {
       await this.store.create(credential);

@@ -67,13 +67,6 @@ export const PasswordCredentialSchema = ResourceSchema({
     /** PHC string, e.g. `$argon2id$v=19$m=19456,t=2,p=1$...`. */
     hash: Type.String(),
     changedAt: Timestamp(),
-    /**
-     * The uid of the User it was set for: a credential left behind by a user
-     * deleted and created again under the same name never matches the new
-     * one. Absent on credentials stored before it was recorded, which match
-     * by name alone.
-     */
-    userUid: Type.Optional(Type.String()),
   }),
 });
 export type PasswordCredential = ResourceOf<typeof PasswordCredentialSchema>;
