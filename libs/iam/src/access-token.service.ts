@@ -88,19 +88,19 @@ export class AccessTokenService {
 
   /** The caller a token stands for; UnauthorizedError when it is forged, expired or revoked. */
   verify(token: string): Caller {
-    return this.verifyEntry(token).caller;
+    return this.verifiedToken(token).caller;
   }
 
   /** The caller a session cookie's token stands for (`credential: 'cookie'`); same checks as `verify`. */
   verifyCookie(token: string): Caller {
-    const entry = this.verifyEntry(token);
+    const entry = this.verifiedToken(token);
     entry.cookieCaller ??= { ...entry.caller, credential: 'cookie' };
     return entry.cookieCaller;
   }
 
   /** The CSRF value bound to a session cookie's token: only someone who can read the token can compute it. */
   csrfFor(token: string): string {
-    const entry = this.verifyEntry(token);
+    const entry = this.verifiedToken(token);
     entry.csrf ??= sha256Hex(`mortise-csrf:${token}`).slice(0, 32);
     return entry.csrf;
   }
@@ -115,14 +115,6 @@ export class AccessTokenService {
   }
 
   /**
-   * A token verified as `verify` does, for a caller that keeps it (the bearer
-   * strategy, per connection) and passes it to `reverify` later.
-   */
-  verifiedToken(token: string): VerifiedToken {
-    return this.verifyEntry(token);
-  }
-
-  /**
    * The caller of a token verified before, after the checks every use of a
    * token passes (session, user); undefined once it has expired, when it must
    * be verified again.
@@ -133,7 +125,11 @@ export class AccessTokenService {
     return entry.caller;
   }
 
-  private verifyEntry(token: string): VerifiedToken {
+  /**
+   * A token verified as `verify` does, for a caller that keeps it (the bearer
+   * strategy, per connection) and passes it to `reverify` later.
+   */
+  verifiedToken(token: string): VerifiedToken {
     const now = this.clock.now();
     let entry = this.cache.get(token, now);
     if (entry === undefined) {
