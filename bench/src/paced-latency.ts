@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { quantile } from './stats.js';
 
 export interface PacedLatency {
   /** Microseconds, from each request's start to the last byte of its answer. */
@@ -63,10 +64,10 @@ export async function pacedLatency(
   }
   await Promise.all(pending);
   await Promise.all(series.map((s) => s.pool.close()));
-  return series.map(({ latencies, failed }) => {
-    latencies.sort((a, b) => a - b);
-    const at = (q: number): number =>
-      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-    return { p50: at(0.5), p99: at(0.99), requests: latencies.length, failed };
-  });
+  return series.map(({ latencies, failed }) => ({
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    requests: latencies.length,
+    failed,
+  }));
 }
