@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createStore } from './create-store.js';
+import { nodeSqliteModule } from './node-sqlite.driver.js';
 import { openSqliteDatabase, sqliteDriverName } from './open-sqlite-database.js';
 import { LATEST_SCHEMA_VERSION } from './sqlite-migrations.js';
 import { DataDirLockedError, SQLITE_FILE_NAME, SqliteStore } from './sqlite.store.js';
@@ -121,7 +122,8 @@ describe(SqliteStore.name, () => {
   it('runs on better-sqlite3 before Node 24 and on node:sqlite from Node 24 on', () => {
     assert.equal(sqliteDriverName('20.19.0'), 'better-sqlite3');
     assert.equal(sqliteDriverName('22.21.0'), 'better-sqlite3');
-    const builtIn = Number(process.versions.node.split('.')[0]) >= 24;
+    // From Node 24 on, node:sqlite is taken when the running Node has it (Node 22.23 has it too, behind a warning).
+    const builtIn = nodeSqliteModule() !== undefined;
     assert.equal(sqliteDriverName('24.21.0'), builtIn ? 'node:sqlite' : 'better-sqlite3');
   });
 });
