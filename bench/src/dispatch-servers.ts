@@ -15,8 +15,14 @@ import { answerProfileMessage } from './profile-on-message.js';
 const GROUP = 'ping.bench.mortise.io';
 const PATH = `/kapis/${GROUP}/v1/namespaces/p1/ping`;
 
-const bare = await NestFactory.create(PingModule, new FastifyAdapter(), { logger: false });
-bare.setGlobalPrefix(`kapis/${GROUP}/v1`);
+/** The ping handler in a bare Nest+Fastify app, under the extension's path. */
+async function pingApp() {
+  const app = await NestFactory.create(PingModule, new FastifyAdapter(), { logger: false });
+  app.setGlobalPrefix(`kapis/${GROUP}/v1`);
+  return app;
+}
+
+const bare = await pingApp();
 await bare.listen(0, '127.0.0.1');
 
 const pingPackage = () =>
@@ -41,8 +47,7 @@ const kernel = await startTestKernel({
 await kernel.kernel.extensions.install(await pingPackage());
 
 // The floor: a root Fastify handing every request to a never-listening Nest sub-app, nothing else.
-const sub = await NestFactory.create(PingModule, new FastifyAdapter(), { logger: false });
-sub.setGlobalPrefix(`kapis/${GROUP}/v1`);
+const sub = await pingApp();
 await sub.init();
 const subFastify = sub.getHttpAdapter().getInstance() as FastifyInstance;
 await subFastify.ready();
@@ -59,8 +64,7 @@ root.addHook('onRequest', async (request, reply) => {
  * network stack costs more per request as the server slows).
  */
 async function bareWithAddedWork(micros: number): Promise<string> {
-  const app = await NestFactory.create(PingModule, new FastifyAdapter(), { logger: false });
-  app.setGlobalPrefix(`kapis/${GROUP}/v1`);
+  const app = await pingApp();
   (app.getHttpAdapter().getInstance() as FastifyInstance).addHook('onRequest', (_request, _reply, done) => {
     const until = performance.now() + micros / 1000;
     while (performance.now() < until);

@@ -17,8 +17,8 @@ import {
   resolveRequestInfo,
   roleObject,
 } from '@mortise/authz';
-import { BearerTokenAuthenticator, Identity, IAM_API_VERSION } from '@mortise/iam';
-import { MemoryStore } from '@mortise/store';
+import { BearerTokenAuthenticator } from '@mortise/iam';
+import { startBenchIdentity } from './bench-identity.js';
 import { median } from './stats.js';
 
 const ITERATIONS = Number(process.argv[2] ?? 400_000);
@@ -81,17 +81,8 @@ results.push(
   ),
 );
 
-const identity = new Identity(new MemoryStore(), { argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 } });
-await identity.start();
+const { identity, user: userInfo, sid } = await startBenchIdentity();
 try {
-  const user = await identity.users.createWithPassword({
-    apiVersion: IAM_API_VERSION,
-    kind: 'User',
-    metadata: { name: 'bench' },
-    spec: { password: 'bench password' },
-  });
-  const userInfo = { username: 'bench', uid: user.metadata.uid ?? '', groups: [] };
-  const { sid } = await identity.sessions.open(userInfo, 'console', undefined);
   const header = `Bearer ${identity.tokens.issue(userInfo, 'console', sid, 3600).token}`;
   const strategy = new BearerTokenAuthenticator(identity.tokens);
   const socket = {};

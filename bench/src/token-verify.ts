@@ -1,5 +1,5 @@
-import { MemoryStore } from '@mortise/store';
-import { Identity, IAM_API_VERSION } from '@mortise/iam';
+import { IAM_API_VERSION } from '@mortise/iam';
+import { startBenchIdentity } from './bench-identity.js';
 
 export interface TokenVerifyResult {
   /** Signature check and claim validation of a token not seen before, µs per token. */
@@ -18,17 +18,8 @@ function microsPer(iterations: number, run: (i: number) => void): number {
 
 /** Micro-benchmark of the authentication hot path: cold ES256 verify vs the verified-token cache. */
 export async function benchTokenVerify(cold = 2_000, hot = 200_000): Promise<TokenVerifyResult> {
-  const identity = new Identity(new MemoryStore(), { argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 } });
-  await identity.start();
+  const { identity, user: info, sid } = await startBenchIdentity();
   try {
-    const user = await identity.users.createWithPassword({
-      apiVersion: IAM_API_VERSION,
-      kind: 'User',
-      metadata: { name: 'bench' },
-      spec: { email: 'bench@example.com', password: 'bench password' },
-    });
-    const info = { username: 'bench', uid: user.metadata.uid ?? '', groups: [] };
-    const { sid } = await identity.sessions.open(info, 'console', undefined);
     const warmup = 200;
     const tokens = Array.from({ length: cold + warmup }, () => identity.tokens.issue(info, 'console', sid, 3600).token);
     const caller = { user: info, credential: 'token' as const };
