@@ -6,8 +6,8 @@
  * vs remembered on its connection; a request id concatenated vs made flat by
  * RequestIdSequence, each checked as Node checks a header value and put in a
  * header line. Every request gets a fresh header and URL string, as Node's
- * parser gives. Loop figures: in a server each costs
- * several times more, but the ratio is what the change bought.
+ * parser gives. Loop figures: in a server each costs several times more, but
+ * the ratio is what the change bought.
  * Run: node bench/dist/pipeline-lookups.bench.js [iterations=400000]
  */
 import type { Caller } from '@mortise/api';
